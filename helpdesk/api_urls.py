@@ -1,0 +1,1 @@
+urlpatterns: list = []  # placeholder, filled by the pages/API work

@@ -1,0 +1,256 @@
+"""The ticket lifecycle: creation, status transitions, replies. The only writers of a ticket's
+status and timestamps; each change writes its TicketEvent in the same transaction."""
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from helpdesk.errors import DomainValidationError, InvalidTransitionError
+from tickets.models import (
+    OPEN_STATUSES,
+    AgentProfile,
+    Message,
+    PreferredWindow,
+    Priority,
+    SLAPolicy,
+    Ticket,
+    TicketEvent,
+    TicketFlag,
+)
+from tickets.selectors import sla_policy_for
+
+S = Ticket.Status
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    S.OPEN: frozenset({S.IN_PROGRESS, S.WAITING_ON_CUSTOMER, S.RESOLVED, S.CLOSED}),
+    S.IN_PROGRESS: frozenset({S.OPEN, S.WAITING_ON_CUSTOMER, S.RESOLVED, S.CLOSED}),
+    S.WAITING_ON_CUSTOMER: frozenset({S.IN_PROGRESS, S.RESOLVED, S.CLOSED}),
+    S.RESOLVED: frozenset({S.IN_PROGRESS, S.CLOSED}),  # reopen or close
+    S.CLOSED: frozenset(),
+}
+MAX_PREFERRED_WINDOWS = 5
+
+
+def _clean_text(value: str, *, field: str, max_length: int) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise DomainValidationError(_("This field may not be blank."), field=field)
+    if len(value) > max_length:
+        raise DomainValidationError(
+            _("Ensure this field has no more than %(n)d characters.") % {"n": max_length}, field=field
+        )
+    return value
+
+
+def _clean_windows(windows: Sequence[tuple[datetime, datetime]]) -> list[DateTimeTZRange]:
+    if len(windows) > MAX_PREFERRED_WINDOWS:
+        raise DomainValidationError(
+            _("At most %(n)d time windows.") % {"n": MAX_PREFERRED_WINDOWS}, field="preferred_windows"
+        )
+    cleaned = []
+    for start, end in windows:
+        if start >= end:
+            raise DomainValidationError(_("A time window must end after it starts."), field="preferred_windows")
+        if end <= timezone.now():
+            raise DomainValidationError(_("A time window must lie in the future."), field="preferred_windows")
+        cleaned.append(DateTimeTZRange(start, end, "[)"))
+    return cleaned
+
+
+def _deadlines(policy: SLAPolicy | None, start: datetime) -> tuple[datetime | None, datetime | None]:
+    if policy is None:
+        return None, None
+    return (
+        start + timedelta(minutes=policy.first_response_minutes),
+        start + timedelta(minutes=policy.resolution_minutes),
+    )
+
+
+def _is_vip(customer: User) -> bool:
+    profile = getattr(customer, "customer_profile", None)
+    return bool(profile and profile.is_vip)
+
+
+@transaction.atomic
+def ticket_create(
+    *,
+    customer: User,
+    subject: str,
+    description: str,
+    appliance_model_text: str = "",
+    preferred_windows: Sequence[tuple[datetime, datetime]] = (),
+    language: str = "en",
+) -> Ticket:
+    """File a ticket for `customer`. Intake decisions (priority, SLA deadlines) store their reason."""
+    subject = _clean_text(subject, field="subject", max_length=settings.TICKET_SUBJECT_MAX_LENGTH)
+    description = _clean_text(description, field="description", max_length=settings.TICKET_DESCRIPTION_MAX_LENGTH)
+    appliance_model_text = (appliance_model_text or "").strip()
+    if len(appliance_model_text) > 120:
+        raise DomainValidationError(
+            _("Ensure this field has no more than 120 characters."), field="appliance_model_text"
+        )
+    windows = _clean_windows(preferred_windows)
+
+    priority = Priority.MEDIUM
+    policy = sla_policy_for(priority=priority, team=None, is_vip=_is_vip(customer))
+    now = timezone.now()
+    first_response_due, resolution_due = _deadlines(policy, now)
+    flags = [TicketFlag.FREE_TEXT_APPLIANCE] if appliance_model_text else []
+
+    ticket = Ticket.objects.create(
+        customer=customer,
+        subject=subject,
+        description=description,
+        appliance_model_text=appliance_model_text,
+        language=language if language in {"en", "de"} else "en",
+        priority=priority,
+        priority_source=Ticket.PrioritySource.DEFAULT,
+        priority_reason=_("Default priority"),
+        first_response_due=first_response_due,
+        resolution_due=resolution_due,
+        flags=flags,
+    )
+    PreferredWindow.objects.bulk_create(PreferredWindow(ticket=ticket, window=w) for w in windows)
+    TicketEvent.objects.create(
+        ticket=ticket,
+        actor=customer,
+        kind=TicketEvent.Kind.CREATED,
+        to_status=ticket.status,
+        data={"priority": priority, "sla_policy": policy.name if policy else None},
+    )
+    return ticket
+
+
+def _apply_status(locked: Ticket, to_status: str, now: datetime) -> list[str]:
+    """Set `to_status` and the timestamps and counters that go with it; returns changed fields."""
+    fields = ["status", "updated_at"]
+    from_status = locked.status
+    if from_status == S.WAITING_ON_CUSTOMER and locked.sla_paused_at is not None:
+        # The resolution clock was paused while we waited; the deadline moves by the pause.
+        if locked.resolution_due is not None:
+            locked.resolution_due += now - locked.sla_paused_at
+            fields.append("resolution_due")
+        locked.sla_paused_at = None
+        fields.append("sla_paused_at")
+    if to_status == S.WAITING_ON_CUSTOMER:
+        locked.sla_paused_at = now
+        fields.append("sla_paused_at")
+    if to_status == S.RESOLVED:
+        locked.resolved_at = now
+        fields.append("resolved_at")
+    if to_status == S.CLOSED:
+        locked.closed_at = now
+        fields.append("closed_at")
+    if from_status == S.RESOLVED and to_status in OPEN_STATUSES:
+        locked.resolved_at = None
+        fields.append("resolved_at")
+    was_open, is_open = from_status in OPEN_STATUSES, to_status in OPEN_STATUSES
+    if locked.assigned_agent_id and was_open != is_open:
+        delta = 1 if is_open else -1
+        AgentProfile.objects.filter(pk=locked.assigned_agent_id).update(
+            current_ticket_count=F("current_ticket_count") + delta
+        )
+    locked.status = to_status
+    return fields
+
+
+def _transition_locked(locked: Ticket, *, to_status: str, actor: User | None, reason: str = "") -> Ticket:
+    if to_status not in S.values:
+        raise DomainValidationError(_("Unknown status “%(s)s”.") % {"s": to_status}, field="status")
+    if to_status not in ALLOWED_TRANSITIONS[locked.status]:
+        raise InvalidTransitionError(
+            _("A ticket that is %(from)s cannot be set to %(to)s.")
+            % {"from": locked.get_status_display(), "to": S(to_status).label}
+        )
+    from_status = locked.status
+    fields = _apply_status(locked, to_status, timezone.now())
+    locked.save(update_fields=fields)
+    TicketEvent.objects.create(
+        ticket=locked,
+        actor=actor,
+        kind=TicketEvent.Kind.STATUS_CHANGED,
+        from_status=from_status,
+        to_status=to_status,
+        data={"reason": reason} if reason else {},
+    )
+    return locked
+
+
+@transaction.atomic
+def ticket_transition(*, ticket: Ticket, to_status: str, actor: User | None, reason: str = "") -> Ticket:
+    """Move a ticket to `to_status` if the lifecycle allows it (agents and automation)."""
+    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    return _transition_locked(locked, to_status=to_status, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def ticket_customer_confirm_resolution(*, ticket: Ticket, customer: User) -> Ticket:
+    """The customer confirms the fix of a resolved ticket: it closes."""
+    locked = Ticket.objects.select_for_update().get(pk=ticket.pk, customer=customer)
+    if locked.status != S.RESOLVED:
+        raise InvalidTransitionError(_("Only a resolved ticket can be confirmed."))
+    return _transition_locked(locked, to_status=S.CLOSED, actor=customer, reason="customer confirmed")
+
+
+@transaction.atomic
+def ticket_reply(*, ticket: Ticket, author: User, body: str, internal: bool = False) -> Message:
+    """Add a message. An agent's first public reply sets first_response_at (and starts work on an
+    open ticket); a customer's reply reopens a ticket that was waiting on them or resolved."""
+    body = _clean_text(body, field="body", max_length=settings.TICKET_DESCRIPTION_MAX_LENGTH)
+    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if locked.status == S.CLOSED:
+        raise InvalidTransitionError(_("This ticket is closed. Please open a new ticket."))
+    now = timezone.now()
+
+    if author.is_helpdesk_staff:
+        sender = Message.SenderType.AGENT
+        kind = TicketEvent.Kind.NOTE_ADDED if internal else TicketEvent.Kind.REPLIED
+        if not internal and locked.first_response_at is None:
+            locked.first_response_at = now
+            locked.save(update_fields=["first_response_at", "updated_at"])
+        if not internal and locked.status == S.OPEN:
+            _transition_locked(locked, to_status=S.IN_PROGRESS, actor=author, reason="agent replied")
+    elif author.pk == locked.customer_id:
+        if internal:
+            raise DomainValidationError(_("Customers cannot write internal notes."), field="internal")
+        sender, kind = Message.SenderType.CUSTOMER, TicketEvent.Kind.CUSTOMER_REPLIED
+        if locked.status in {S.WAITING_ON_CUSTOMER, S.RESOLVED}:
+            _transition_locked(locked, to_status=S.IN_PROGRESS, actor=author, reason="customer replied")
+    else:
+        raise InvalidTransitionError(_("You cannot reply to this ticket."))
+
+    message = Message.objects.create(ticket=locked, author=author, sender_type=sender, body=body, is_internal=internal)
+    TicketEvent.objects.create(ticket=locked, actor=author, kind=kind, data={"message_id": message.pk})
+    return message
+
+
+@transaction.atomic
+def ticket_assign(*, ticket: Ticket, agent: AgentProfile | None, actor: User | None) -> Ticket:
+    """Give the ticket to `agent` (None: back to the team queue), keeping load counters exact."""
+    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if not locked.is_open:
+        raise InvalidTransitionError(_("Only open tickets can be assigned."))
+    previous = locked.assigned_agent_id
+    if previous == (agent.pk if agent else None):
+        return locked
+    if previous:
+        AgentProfile.objects.filter(pk=previous).update(current_ticket_count=F("current_ticket_count") - 1)
+    if agent:
+        AgentProfile.objects.filter(pk=agent.pk).update(
+            current_ticket_count=F("current_ticket_count") + 1, last_assigned_at=timezone.now()
+        )
+    locked.assigned_agent = agent
+    locked.save(update_fields=["assigned_agent", "updated_at"])
+    TicketEvent.objects.create(
+        ticket=locked,
+        actor=actor,
+        kind=TicketEvent.Kind.ASSIGNED,
+        data={"from_agent": previous, "to_agent": agent.pk if agent else None},
+    )
+    return locked

@@ -1,0 +1,2 @@
+app_name = "tickets"
+urlpatterns: list = []  # placeholder, filled by the pages/API work
