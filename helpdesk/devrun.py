@@ -22,6 +22,16 @@ DEMO_ACCOUNTS = [
 ]
 
 
+def _die_with_parent() -> None:
+    """Children get SIGTERM when this process dies, even by kill -9, so no orphan keeps the port."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
 def _manage(*args: str, env: dict[str, str]) -> None:
     subprocess.run([sys.executable, "manage.py", *args], env=env, check=True)
 
@@ -60,8 +70,8 @@ def main() -> int:
         print("Loading demo data…", flush=True)
         _manage("seed_demo", env=env)
         web = [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
-        processes.append(subprocess.Popen(web, env=env))
-        processes.append(subprocess.Popen([sys.executable, "manage.py", "qcluster"], env=env))
+        worker = [sys.executable, "manage.py", "qcluster"]
+        processes.extend(subprocess.Popen(cmd, env=env, preexec_fn=_die_with_parent) for cmd in (web, worker))
         base = f"http://127.0.0.1:{port}"
         print(
             f"\nHelpdesk is running:\n  self-service  {base}/\n  agent queue   {base}/agent/\n"

