@@ -1,2 +1,11 @@
+from django.urls import path
+
+from accounts import views
+
 app_name = "accounts"
-urlpatterns: list = []  # placeholder, filled by the pages/API work
+urlpatterns = [
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("signup/", views.signup, name="signup"),
+    path("profile/", views.profile, name="profile"),
+]

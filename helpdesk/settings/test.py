@@ -19,4 +19,4 @@ STORAGES = {
 
 # Lets several suites share one server (e.g. parallel local runs): each gets its own test database.
 if os.environ.get("TEST_DATABASE_NAME"):
-    DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}

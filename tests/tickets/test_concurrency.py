@@ -51,8 +51,15 @@ def test_concurrent_assignments_keep_load_counters_exact():
     tickets = TicketFactory.create_batch(8)
     agents = AgentProfileFactory.create_batch(2)
 
-    _race([lambda t=t, i=i: ticket_assign(ticket=t, agent=agents[i % 2], actor=None) for i, t in enumerate(tickets)])
-    _race([lambda t=t, i=i: ticket_assign(ticket=t, agent=agents[(i + 1) % 2], actor=None) for i, t in enumerate(tickets)])
+    first = _race(
+        [lambda t=t, i=i: ticket_assign(ticket=t, agent=agents[i % 2], actor=None) for i, t in enumerate(tickets)]
+    )
+    # Every ticket swaps agents at once: opposite reassignments must neither deadlock nor lose counts.
+    second = _race(
+        [lambda t=t, i=i: ticket_assign(ticket=t, agent=agents[(i + 1) % 2], actor=None) for i, t in enumerate(tickets)]
+    )
+
+    assert [type(r) for r in first + second] == [Ticket] * 16
 
     for profile in AgentProfile.objects.all():
         open_count = Ticket.objects.filter(assigned_agent=profile, status__in=["OPEN", "IN_PROGRESS"]).count()

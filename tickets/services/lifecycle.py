@@ -4,6 +4,7 @@ status and timestamps; each change writes its TicketEvent in the same transactio
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -267,12 +268,14 @@ def ticket_assign(*, ticket: Ticket, agent: AgentProfile | None, actor: User | N
     previous = locked.assigned_agent_id
     if previous == (agent.pk if agent else None):
         return locked
-    if previous:
-        AgentProfile.objects.filter(pk=previous).update(current_ticket_count=F("current_ticket_count") - 1)
-    if agent:
-        AgentProfile.objects.filter(pk=agent.pk).update(
-            current_ticket_count=F("current_ticket_count") + 1, last_assigned_at=timezone.now()
-        )
+    # Touch agent rows in primary-key order: two reassignments in opposite directions would
+    # otherwise deadlock on each other's counters.
+    deltas = {pk: d for pk, d in ((previous, -1), (agent.pk if agent else None, +1)) if pk}
+    for pk in sorted(deltas):
+        changes: dict[str, Any] = {"current_ticket_count": F("current_ticket_count") + deltas[pk]}
+        if deltas[pk] > 0:
+            changes["last_assigned_at"] = timezone.now()
+        AgentProfile.objects.filter(pk=pk).update(**changes)
     locked.assigned_agent = agent
     locked.save(update_fields=["assigned_agent", "updated_at"])
     TicketEvent.objects.create(
