@@ -10,6 +10,8 @@ run: $(STAMP)
 	$(PY) -m helpdesk.devrun
 
 test: $(STAMP)
+	$(VENV)/bin/ruff check --quiet .
+	$(VENV)/bin/ruff format --check --quiet .
 	$(PY) -m helpdesk.embedded_db exec -- $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
