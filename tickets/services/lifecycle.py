@@ -2,7 +2,7 @@
 status and timestamps; each change writes its TicketEvent in the same transaction."""
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +22,13 @@ from tickets.models import (
     Attachment,
     Message,
     PreferredWindow,
-    Priority,
-    SLAPolicy,
+    Tag,
     Ticket,
     TicketEvent,
     TicketFlag,
 )
-from tickets.selectors import sla_policy_for
+from tickets.services.intake import customer_is_vip, intake_decide
+from tickets.services.sla import sla_deadlines
 
 S = Ticket.Status
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -68,20 +68,6 @@ def _clean_windows(windows: Sequence[tuple[datetime, datetime]]) -> list[DateTim
     return cleaned
 
 
-def _deadlines(policy: SLAPolicy | None, start: datetime) -> tuple[datetime | None, datetime | None]:
-    if policy is None:
-        return None, None
-    return (
-        start + timedelta(minutes=policy.first_response_minutes),
-        start + timedelta(minutes=policy.resolution_minutes),
-    )
-
-
-def _is_vip(customer: User) -> bool:
-    profile = getattr(customer, "customer_profile", None)
-    return bool(profile and profile.is_vip)
-
-
 @transaction.atomic
 def ticket_create(
     *,
@@ -102,11 +88,12 @@ def ticket_create(
         )
     windows = _clean_windows(preferred_windows)
 
-    priority = Priority.MEDIUM
-    policy = sla_policy_for(priority=priority, team=None, is_vip=_is_vip(customer))
+    decision = intake_decide(customer=customer, subject=subject, description=description, language=language)
     now = timezone.now()
-    first_response_due, resolution_due = _deadlines(policy, now)
-    flags = [TicketFlag.FREE_TEXT_APPLIANCE] if appliance_model_text else []
+    sla = sla_deadlines(priority=decision.priority, team=decision.team, is_vip=customer_is_vip(customer), start=now)
+    flags = list(decision.flags)
+    if appliance_model_text:
+        flags.append(TicketFlag.FREE_TEXT_APPLIANCE)
 
     ticket = Ticket.objects.create(
         customer=customer,
@@ -114,20 +101,34 @@ def ticket_create(
         description=description,
         appliance_model_text=appliance_model_text,
         language=language if language in {"en", "de"} else "en",
-        priority=priority,
-        priority_source=Ticket.PrioritySource.DEFAULT,
-        priority_reason=_("Default priority"),
-        first_response_due=first_response_due,
-        resolution_due=resolution_due,
+        priority=decision.priority,
+        priority_source=decision.priority_source,
+        priority_reason=decision.priority_reason,
+        category=decision.category,
+        category_confidence=decision.category_confidence,
+        category_source=decision.category_source,
+        team=decision.team,
+        tier=decision.tier,
+        routing_reason=decision.routing_reason,
+        first_response_due=sla.first_response_due,
+        resolution_due=sla.resolution_due,
         flags=flags,
     )
+    if decision.tag_names:
+        ticket.tags.set([Tag.objects.get_or_create(name=name)[0] for name in decision.tag_names])
     PreferredWindow.objects.bulk_create(PreferredWindow(ticket=ticket, window=w) for w in windows)
     TicketEvent.objects.create(
         ticket=ticket,
         actor=customer,
         kind=TicketEvent.Kind.CREATED,
         to_status=ticket.status,
-        data={"priority": priority, "sla_policy": policy.name if policy else None},
+        data={
+            "priority": decision.priority,
+            "priority_reason": decision.priority_reason,
+            "category": decision.category.slug if decision.category else None,
+            "team": decision.team.name if decision.team else None,
+            "sla_policy": sla.policy.name if sla.policy else None,
+        },
     )
     return ticket
 
