@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.db import bounded_range_check
+
 
 class Skill(models.Model):
     """A trade (plumbing, electrical work, appliance repair…) that visits require."""
@@ -69,10 +71,7 @@ class Availability(models.Model):
         ordering = ["window"]
         verbose_name_plural = "availability"
         constraints = [
-            models.CheckConstraint(
-                condition=Q(window__isempty=False) & Q(window__lower_inf=False) & Q(window__upper_inf=False),
-                name="availability_window_bounded",
-            ),
+            bounded_range_check("window", "availability_window_bounded"),
         ]
 
     def __str__(self) -> str:

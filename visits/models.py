@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.db import bounded_range_check, range_label
+
 
 class VisitGroup(models.Model):
     class Status(models.TextChoices):
@@ -96,14 +98,11 @@ class VisitWindow(models.Model):
     class Meta:
         ordering = ["window"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(window__isempty=False) & Q(window__lower_inf=False) & Q(window__upper_inf=False),
-                name="visit_window_bounded",
-            ),
+            bounded_range_check("window", "visit_window_bounded"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.window.lower:%Y-%m-%d %H:%M}–{self.window.upper:%H:%M}"
+        return range_label(self.window)
 
 
 class Booking(models.Model):
@@ -132,10 +131,7 @@ class Booking(models.Model):
             models.UniqueConstraint(
                 fields=["visit", "expert"], condition=Q(status="ACTIVE"), name="booking_one_per_visit_expert"
             ),
-            models.CheckConstraint(
-                condition=Q(during__isempty=False) & Q(during__lower_inf=False) & Q(during__upper_inf=False),
-                name="booking_during_bounded",
-            ),
+            bounded_range_check("during", "booking_during_bounded"),
         ]
 
     def __str__(self) -> str:

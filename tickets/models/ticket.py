@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Func, Q
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.db import bounded_range_check, range_label
 from tickets.models.organisation import AgentProfile, Category, Tag, Team, Tier
 from tickets.models.sla import SLAStatus
 
@@ -147,14 +148,11 @@ class PreferredWindow(models.Model):
     class Meta:
         ordering = ["window"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(window__isempty=False) & Q(window__lower_inf=False) & Q(window__upper_inf=False),
-                name="preferred_window_bounded",
-            ),
+            bounded_range_check("window", "preferred_window_bounded"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.window.lower:%Y-%m-%d %H:%M}–{self.window.upper:%H:%M}"
+        return range_label(self.window)
 
 
 class Message(models.Model):
