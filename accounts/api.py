@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.authentication import BaseAuthentication
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,6 +14,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from accounts.models import User
+from accounts.services import auth_token_get_or_create
 
 
 class TokenObtainInputSerializer(serializers.Serializer):
@@ -60,5 +60,5 @@ class TokenObtainView(APIView):
             raise serializers.ValidationError(
                 {"non_field_errors": [_("Unable to sign in with this email and password.")]}, code="authorization"
             )
-        token, _created = Token.objects.get_or_create(user=user)
+        token = auth_token_get_or_create(user=user)
         return Response(TokenOutputSerializer({"token": token.key}).data)

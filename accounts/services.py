@@ -2,6 +2,7 @@
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
 
 from accounts.models import CustomerProfile, Role, User
 from helpdesk.errors import DomainValidationError
@@ -20,3 +21,11 @@ def customer_sign_up(*, email: str, full_name: str, password: str) -> User:
         raise DomainValidationError(_("An account with this email already exists."), field="email") from exc
     CustomerProfile.objects.create(user=user)
     return user
+
+
+@transaction.atomic
+def auth_token_get_or_create(*, user: User) -> Token:
+    """The user's API token, made on first use. One per user (unique in the database): two
+    concurrent first sign-ins both get the same token."""
+    token, _created = Token.objects.get_or_create(user=user)
+    return token

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from zen_queries import render
 
 from accounts.forms import EmailAuthenticationForm, SignUpForm
-from accounts.models import User
+from accounts.selectors import user_profile_get
 from accounts.services import customer_sign_up
 from helpdesk.access import public, signed_in
 from helpdesk.errors import DomainValidationError
@@ -68,11 +68,7 @@ def signup(request: HttpRequest) -> HttpResponse:
 @require_GET
 def profile(request: AuthedHttpRequest) -> HttpResponse:
     """Who am I: name, email, role; an expert also sees their trade skills."""
-    user = (
-        User.objects.select_related("customer_profile", "expert_profile", "agent_profile__team")
-        .prefetch_related("expert_profile__expert_skills__skill", "agent_profile__skills__category")
-        .get(pk=request.user.pk)
-    )
+    user = user_profile_get(user=request.user)
     context = {
         "profile_user": user,
         "customer_profile": getattr(user, "customer_profile", None),

@@ -69,6 +69,10 @@ def main() -> int:
         _manage("migrate", "--noinput", env=env)
         print("Loading demo data…", flush=True)
         _manage("seed_demo", env=env)
+        # After the demo histories (they script their own categories and assignments); a few seconds,
+        # once: later starts find the active model and skip this.
+        print("Checking the ticket classifier (the first start trains the default model)…", flush=True)
+        _manage("train_classifier", "--if-missing", "--folds", "0", env=env)
         web = [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
         worker = [sys.executable, "manage.py", "qcluster"]
         processes.extend(subprocess.Popen(cmd, env=env, preexec_fn=_die_with_parent) for cmd in (web, worker))

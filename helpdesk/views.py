@@ -13,5 +13,5 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.is_helpdesk_staff:
         return redirect("agent:ticket-list")
     if user.is_expert:
-        return redirect("accounts:profile")
+        return redirect("experts:board")
     return redirect("tickets:list")

@@ -11,7 +11,17 @@ from accounts.models import CustomerProfile, Role, User
 from billing.models import PaidCustomerCache, PayoutBatch, PayoutLine, Plan, Subscription
 from catalog.models import ApplianceModel
 from experts.models import Availability, ExpertProfile, ExpertSkill, Proposal, Skill
-from kb.models import Article, ArticleFeedback, ArticleVersion, DeflectionEvent, TicketArticleLink
+from kb.models import (
+    Article,
+    ArticleFeedback,
+    ArticleSuggestion,
+    ArticleVersion,
+    DeflectionEvent,
+    SearchTerm,
+    TicketArticleLink,
+)
+from kb.services import article_search_vectors_refresh
+from notifications.models import Notification
 from tickets.models import (
     AgentProfile,
     AgentSkill,
@@ -26,6 +36,7 @@ from tickets.models import (
     Message,
     PreferredWindow,
     RoutingRule,
+    SLAAlert,
     SLAPolicy,
     SurveyResponse,
     Tag,
@@ -33,6 +44,7 @@ from tickets.models import (
     Ticket,
     TicketEvent,
 )
+from triage.models import ClassifierModel, PriorityRule, TeamRoutingWeights
 from visits.models import Booking, Incident, RescheduleOffer, Visit, VisitGroup, VisitWindow
 
 
@@ -433,11 +445,18 @@ class PayoutLineFactory(DjangoModelFactory[PayoutLine]):
 class ArticleFactory(DjangoModelFactory[Article]):
     class Meta:
         model = Article
+        skip_postgeneration_save = True  # a second save would write the stale (empty) search vector
 
     title = factory.Sequence(lambda n: f"How to fix problem {n}")
     slug = factory.Sequence(lambda n: f"how-to-fix-problem-{n}")
     body_markdown = "Turn it **off** and on again."
     status = Article.Status.PUBLISHED
+
+    @factory.post_generation
+    def _search_vector(obj, create, extracted, **kwargs):
+        """Index the article like kb.services does, so factory articles are searchable."""
+        if create:
+            article_search_vectors_refresh(article_ids=[obj.pk])
 
 
 class ArticleVersionFactory(DjangoModelFactory[ArticleVersion]):
@@ -471,3 +490,79 @@ class TicketArticleLinkFactory(DjangoModelFactory[TicketArticleLink]):
 
     ticket = factory.SubFactory(TicketFactory)
     article = factory.SubFactory(ArticleFactory)
+
+
+class ArticleSuggestionFactory(DjangoModelFactory[ArticleSuggestion]):
+    class Meta:
+        model = ArticleSuggestion
+
+    ticket = factory.SubFactory(TicketFactory)
+    article = factory.SubFactory(ArticleFactory)
+    rank = 1
+
+
+class SearchTermFactory(DjangoModelFactory[SearchTerm]):
+    class Meta:
+        model = SearchTerm
+        django_get_or_create = ("word",)
+
+    word = factory.Sequence(lambda n: f"word{n}")
+
+
+# --- SLA engine and notifications ---------------------------------------------------------------
+
+
+class SLAAlertFactory(DjangoModelFactory[SLAAlert]):
+    class Meta:
+        model = SLAAlert
+
+    ticket = factory.SubFactory(TicketFactory, assigned=True)
+    agent = factory.SelfAttribute("ticket.assigned_agent.user")
+    kind = Escalation.SLAKind.FIRST_RESPONSE
+    ack_deadline = factory.LazyFunction(lambda: timezone.now() + timedelta(minutes=15))
+
+
+class NotificationFactory(DjangoModelFactory[Notification]):
+    class Meta:
+        model = Notification
+
+    channel = Notification.Channel.IN_APP
+    recipient = factory.SubFactory(AgentFactory)
+    subject = factory.Sequence(lambda n: f"Ticket #{1000 + n} escalated to you")
+    body = "Priority: High"
+    link = "/agent/"
+    idempotency_key = factory.Sequence(lambda n: f"test:{n}")
+    status = Notification.Status.SENT
+    sent_at = factory.LazyFunction(timezone.now)
+
+
+# --- intake triage (triage/) ----------------------------------------------------------------------
+
+
+class ClassifierModelFactory(DjangoModelFactory[ClassifierModel]):
+    """A model row; its file does not exist unless a test trains one (triage.services)."""
+
+    class Meta:
+        model = ClassifierModel
+
+    kind = ClassifierModel.Kind.CATEGORY
+    version = factory.Sequence(lambda n: n + 1)
+    file_path = factory.LazyAttribute(lambda o: f"{o.kind.lower()}-v{o.version}.joblib")
+    labels = factory.LazyFunction(lambda: ["billing", "plumbing"])
+    metrics = factory.LazyFunction(lambda: {"cv": {"accuracy": 0.9, "macro_f1": 0.88}})
+
+
+class PriorityRuleFactory(DjangoModelFactory[PriorityRule]):
+    class Meta:
+        model = PriorityRule
+
+    name = factory.Sequence(lambda n: f"Priority rule {n}")
+    keywords = factory.LazyFunction(lambda: ["urgent", "dringend"])
+    priority = "HIGH"
+
+
+class TeamRoutingWeightsFactory(DjangoModelFactory[TeamRoutingWeights]):
+    class Meta:
+        model = TeamRoutingWeights
+
+    team = factory.SubFactory(TeamFactory)

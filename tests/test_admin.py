@@ -16,11 +16,12 @@ from factory.django import DjangoModelFactory
 from accounts.models import Role, User
 from tests import factories
 from tests.factories import AgentProfileFactory, CategoryFactory, TeamFactory, TicketFactory
+from tests.project import project_app_labels
 from tickets.models import Ticket, TicketEvent, TicketFlag
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = {"accounts", "catalog", "tickets", "experts", "visits", "billing", "kb"}
+PROJECT_APPS = project_app_labels()
 REGISTRY = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
 PROJECT_REGISTRY = [(model, model_admin) for model, model_admin in REGISTRY if model._meta.app_label in PROJECT_APPS]
 

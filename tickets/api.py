@@ -3,6 +3,7 @@
 Every read goes through a `*_visible_to` selector, so a ticket outside the reader's scope is a 404
 (never a 403 that would leak its existence); every write is one service call, whose domain errors
 `helpdesk.api.exception_handler` maps to 400 (bad data) or 409 (conflicts with the ticket's state).
+Lists (tickets, a ticket's messages) are paginated in the database.
 """
 
 from typing import Any
@@ -13,6 +14,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotAuthenticated
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,19 +23,20 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from tickets.filters import TicketFilter
-from tickets.models import Message, Ticket
+from tickets.models import Ticket
 from tickets.permissions import can_file_tickets, can_work_queue
-from tickets.selectors import ticket_detail_visible_to, ticket_list_visible_to
+from tickets.selectors import message_list_visible_to, ticket_detail_visible_to, ticket_list_visible_to
 from tickets.serializers import (
     ErrorOutputSerializer,
     MessageCreateInputSerializer,
+    MessageCreateMultipartInputSerializer,
     MessageOutputSerializer,
     TicketCreateInputSerializer,
     TicketDetailOutputSerializer,
     TicketOutputSerializer,
     TicketTransitionInputSerializer,
 )
-from tickets.services import ticket_create, ticket_reply, ticket_transition
+from tickets.services import ticket_create, ticket_customer_confirm_resolution, ticket_reply, ticket_transition
 
 BAD_REQUEST = OpenApiResponse(description="Invalid input: field name → list of messages.")
 FORBIDDEN = OpenApiResponse(ErrorOutputSerializer, description="Your role may not do this.")
@@ -68,6 +71,18 @@ class CanChangeTicketStatus(BasePermission):
         return getattr(view, "action", None) != "transition" or can_work_queue(request.user)
 
 
+class IsTheTicketsCustomer(BasePermission):
+    """Only the ticket's own customer confirms its fix. Checked on the object after the scoped
+    lookup: another customer's ticket stays a 404; staff, who see every ticket, get a 403."""
+
+    message = _("Only the ticket's customer can confirm the fix.")
+
+    def has_object_permission(self, request: Request, view: APIView, obj: Any) -> bool:
+        if getattr(view, "action", None) != "confirm":
+            return True
+        return can_file_tickets(request.user) and obj.customer_id == request.user.pk
+
+
 @extend_schema(tags=["tickets"])
 @extend_schema_view(
     list=extend_schema(summary="Tickets visible to you (customers: their own; agents: all, filterable)"),
@@ -77,14 +92,14 @@ class CanChangeTicketStatus(BasePermission):
     ),
 )
 class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Ticket]):
-    permission_classes = [IsAuthenticated, CanFileTickets, CanChangeTicketStatus]
+    permission_classes = [IsAuthenticated, CanFileTickets, CanChangeTicketStatus, IsTheTicketsCustomer]
     filterset_class = TicketFilter
 
     def get_queryset(self) -> QuerySet[Ticket]:
         if getattr(self, "swagger_fake_view", False):  # OpenAPI generation: there is no user
             return Ticket.objects.none()
         user = _request_user(self.request)
-        if self.action == "retrieve" or (self.action == "messages" and self.request.method == "GET"):
+        if self.action == "retrieve":
             return ticket_detail_visible_to(user=user)
         return ticket_list_visible_to(user=user)
 
@@ -136,6 +151,18 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return Response(self.get_serializer(self.get_queryset().get(pk=ticket.pk)).data)
 
     @extend_schema(
+        summary="Confirm the fix of a resolved ticket; it closes (the ticket's customer)",
+        request=None,
+        responses={200: TicketOutputSerializer, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
+    )
+    @action(detail=True, methods=["post"])
+    def confirm(self, request: Request, pk: str | None = None) -> Response:
+        user = _request_user(request)
+        ticket = self.get_object()  # scoped (404) first, then IsTheTicketsCustomer (403)
+        ticket_customer_confirm_resolution(ticket=ticket, customer=user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=ticket.pk)).data)
+
+    @extend_schema(
         methods=["GET"],
         summary="The conversation (customers never see internal notes)",
         responses={200: MessageOutputSerializer(many=True), 404: NOT_FOUND},
@@ -143,31 +170,40 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     )
     @extend_schema(
         methods=["POST"],
-        summary="Reply, or add an internal note (helpdesk staff)",
-        request=MessageCreateInputSerializer,
+        summary="Reply, or add an internal note (helpdesk staff); as multipart/form-data with files",
+        request={
+            "application/json": MessageCreateInputSerializer,
+            "multipart/form-data": MessageCreateMultipartInputSerializer,
+        },
         responses={201: MessageOutputSerializer, 400: BAD_REQUEST, 404: NOT_FOUND, 409: CONFLICT},
         filters=False,
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], parser_classes=[JSONParser, MultiPartParser])
     def messages(self, request: Request, pk: str | None = None) -> Response:
         ticket = self.get_object()
         if request.method == "POST":
             return self._reply(request, ticket)
-        # The selector prefetched the messages this reader may see; paginate that list.
-        visible: list[Message] = ticket.visible_messages  # type: ignore[attr-defined]  # Prefetch(to_attr=)
-        page = self.paginate_queryset(visible)
+        visible = message_list_visible_to(user=_request_user(request), ticket=ticket)
+        context = self.get_serializer_context()
+        page = self.paginate_queryset(visible)  # COUNT + one page, in the database
         if page is None:
-            return Response(MessageOutputSerializer(visible, many=True).data)
-        return self.get_paginated_response(MessageOutputSerializer(page, many=True).data)
+            return Response(MessageOutputSerializer(visible, many=True, context=context).data)
+        return self.get_paginated_response(MessageOutputSerializer(page, many=True, context=context).data)
 
     def _reply(self, request: Request, ticket: Ticket) -> Response:
         user = _request_user(request)
-        payload = MessageCreateInputSerializer(data=request.data, context={"request": request})
+        # One serializer for both media types: a JSON body simply has no files.
+        payload = MessageCreateMultipartInputSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         message = ticket_reply(
             ticket=ticket,
             author=user,
             body=payload.validated_data["body"],
             internal=payload.validated_data["internal"],
+            attachments=payload.validated_data["attachments"],
         )
-        return Response(MessageOutputSerializer(message).data, status=status.HTTP_201_CREATED)
+        created = message_list_visible_to(user=user, ticket=ticket).get(pk=message.pk)  # re-read, scoped
+        return Response(
+            MessageOutputSerializer(created, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )

@@ -6,11 +6,13 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.errors import DomainValidationError
 from tickets.models import Ticket
+from tickets.services.lifecycle import MAX_ATTACHMENTS
 
 MAX_FORM_WINDOWS = 3
 
@@ -96,12 +98,38 @@ class TicketCreateForm(PageForm):
         return cleaned
 
 
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files under one name (`<input type=file multiple>`); cleans to a list, empty when
+    none were chosen. How many and how large is the service's rule (ticket_reply)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"multiple": True}))
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(upload, initial) for upload in files if upload]
+
+
 class ReplyForm(PageForm):
     body = forms.CharField(
         label=_("Your reply"),
         max_length=settings.TICKET_DESCRIPTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    attachments = MultipleFileField(label=_("Attach files"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"].help_text = _("Photos or documents: up to %(n)d files, %(mb)d MB each.") % {
+            "n": MAX_ATTACHMENTS,
+            "mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),
+        }
 
 
 class AgentReplyForm(ReplyForm):

@@ -4,13 +4,15 @@ services own the rules. Output serializers only read what the selectors already 
 from typing import Any
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tickets.models import AgentProfile, Attachment, Category, Message, PreferredWindow, SLAStatus, Team, Ticket
 from tickets.permissions import can_work_queue
-from tickets.services.lifecycle import MAX_PREFERRED_WINDOWS
+from tickets.services.lifecycle import MAX_ATTACHMENTS, MAX_PREFERRED_WINDOWS
 
 # --- input ------------------------------------------------------------------------------------
 
@@ -56,6 +58,19 @@ class MessageCreateInputSerializer(serializers.Serializer):
         if value and not can_work_queue(self.context["request"].user):
             raise serializers.ValidationError(_("Only helpdesk staff can write internal notes."), code="forbidden")
         return value
+
+
+class MessageCreateMultipartInputSerializer(MessageCreateInputSerializer):
+    """The same message sent as multipart/form-data, with files under `attachments` (repeat the
+    part once per file). Count and size limits are the service's rules (400 on `attachments`)."""
+
+    attachments = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=False),
+        required=False,
+        default=list,
+        max_length=MAX_ATTACHMENTS,
+        help_text=_("Files to attach: one form part per file, all named `attachments`."),
+    )
 
 
 class TicketTransitionInputSerializer(serializers.Serializer):
@@ -122,10 +137,21 @@ class PreferredWindowOutputSerializer(serializers.ModelSerializer[PreferredWindo
 
 
 class AttachmentOutputSerializer(serializers.ModelSerializer[Attachment]):
+    """A file on a message; `url` downloads it (with the same credentials, scoped like the message)."""
+
+    name = serializers.CharField(source="original_name", read_only=True)
+    url = serializers.SerializerMethodField()
+
     class Meta:
         model = Attachment
-        fields = ["id", "original_name", "content_type", "size_bytes", "created_at"]
+        fields = ["id", "name", "size_bytes", "content_type", "url"]
         read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, attachment: Attachment) -> str:
+        path = reverse("tickets:attachment", args=[attachment.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
 
 
 class MessageOutputSerializer(serializers.ModelSerializer[Message]):

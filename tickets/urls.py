@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tickets.views import customer
+from tickets.views import attachments, customer
 
 app_name = "tickets"
 urlpatterns = [
@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/", customer.ticket_detail, name="detail"),
     path("<int:pk>/reply/", customer.ticket_reply_view, name="reply"),
     path("<int:pk>/confirm/", customer.ticket_confirm, name="confirm"),
+    path("attachments/<int:pk>/", attachments.attachment_download, name="attachment"),
 ]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tickets.admin.mixins import AppendOnlyAdminMixin, ViewOnlyAdminMixin
 from visits.models import Booking, Incident, RescheduleOffer, Visit, VisitGroup, VisitWindow
+from visits.services.finalize import Outcome, visit_group_finalize
 
 VISIT_STATE_FIELDS = ("status", "scheduled_start", "scheduled_end", "completed_at", "completion_notes", "follow_up_of")
 
@@ -34,9 +35,16 @@ class VisitGroupAdmin(admin.ModelAdmin):
     readonly_fields = ("status", "created_at", "finalized_at")
     date_hierarchy = "match_deadline"
     inlines = (VisitInline,)
+    actions = ("run_matching",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[VisitGroup]:
         return super().get_queryset(request).annotate(visit_total=Count("visits"))
+
+    @admin.action(description=_("Run matching now (book full groups)"))
+    def run_matching(self, request: HttpRequest, queryset: QuerySet[VisitGroup]) -> None:
+        outcomes = [visit_group_finalize(group_id=pk) for pk in queryset.values_list("pk", flat=True)]
+        booked = sum(outcome == Outcome.SCHEDULED for outcome in outcomes)
+        self.message_user(request, _("%(booked)d of %(n)d group(s) booked.") % {"booked": booked, "n": len(outcomes)})
 
     @admin.display(description=_("visits"), ordering="visit_total")
     def visit_count(self, obj: VisitGroup) -> int:

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "visits",
     "billing",
     "kb",
+    "notifications",
+    "triage",
 ]
 
 MIDDLEWARE = [
@@ -172,6 +174,45 @@ Q_CLUSTER = {
 TICKET_AUTO_CLOSE_DAYS = env.int("TICKET_AUTO_CLOSE_DAYS", default=7)
 TICKET_SUBJECT_MAX_LENGTH = 200
 TICKET_DESCRIPTION_MAX_LENGTH = 10_000
+
+# SLA engine: the 5-minute sweep, escalations and breach alerts
+SITE_URL = env("SITE_URL", default="http://localhost:8000")  # absolute links in emails
+SLA_ACK_MINUTES = env.int("SLA_ACK_MINUTES", default=15)  # a breach alert must be acknowledged within this
+SLA_ACK_LINK_MAX_AGE_HOURS = env.int("SLA_ACK_LINK_MAX_AGE_HOURS", default=24)
+SLA_SWEEP_BATCH = env.int("SLA_SWEEP_BATCH", default=5000)  # tickets marked per statement
+SLA_SWEEP_MAX_BATCHES = env.int("SLA_SWEEP_MAX_BATCHES", default=20)  # per clock and level, per run
+SLA_ESCALATION_BATCH = env.int("SLA_ESCALATION_BATCH", default=200)  # tickets escalated per run
+SLA_ALERT_BATCH = env.int("SLA_ALERT_BATCH", default=200)  # unacknowledged alerts passed on per run
+
+# Notification outbox
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=8)
+NOTIFICATION_RETRY_BASE_SECONDS = env.int("NOTIFICATION_RETRY_BASE_SECONDS", default=30)
+NOTIFICATION_RETRY_MAX_SECONDS = env.int("NOTIFICATION_RETRY_MAX_SECONDS", default=3600)
+NOTIFICATION_CLAIM_TIMEOUT_MINUTES = env.int("NOTIFICATION_CLAIM_TIMEOUT_MINUTES", default=10)
+NOTIFICATION_BATCH = env.int("NOTIFICATION_BATCH", default=100)
+NOTIFICATION_HTTP_TIMEOUT = env.float("NOTIFICATION_HTTP_TIMEOUT", default=5.0)  # chat webhooks, seconds
+NOTIFICATION_EMAIL_TIMEOUT = env.float("NOTIFICATION_EMAIL_TIMEOUT", default=10.0)  # SMTP, seconds
+
+# Intake triage: category/priority models, priority rules, routing (triage/, tickets/services/routing.py)
+MODEL_DIR = env.path("MODEL_DIR", default=BASE_DIR / "var" / "models")  # versioned model files (joblib)
+CLASSIFIER_TRAINING_FILES = [  # the shipped corpus the default model is trained on (data/training/README.md)
+    BASE_DIR / "data" / "training" / "bitext" / "fixdesk.csv",
+    BASE_DIR / "data" / "training" / "home_services" / "tickets.csv",
+]
+CLASSIFIER_MIN_CONFIDENCE = env.float("CLASSIFIER_MIN_CONFIDENCE", default=0.5)  # below: UNCLASSIFIED, triage queue
+CLASSIFIER_CV_FOLDS = env.int("CLASSIFIER_CV_FOLDS", default=5)  # cross-validation of the weekly retrain
+PRIORITY_MODEL_MIN_CONFIDENCE = env.float("PRIORITY_MODEL_MIN_CONFIDENCE", default=0.6)  # below: model ignored
+ROUTING_WEIGHTS = {  # agent score weights; a team's TeamRoutingWeights row overrides them
+    "capacity": env.float("ROUTING_WEIGHT_CAPACITY", default=0.5),
+    "skill": env.float("ROUTING_WEIGHT_SKILL", default=0.3),
+    "handle_time": env.float("ROUTING_WEIGHT_HANDLE_TIME", default=0.2),
+}
+ROUTING_HANDLE_TIME_DAYS = env.int("ROUTING_HANDLE_TIME_DAYS", default=30)
+
+# Knowledge base: the daily archive job (kb.services.articles_archive_stale)
+KB_ARCHIVE_NOT_HELPFUL_RATE = env.float("KB_ARCHIVE_NOT_HELPFUL_RATE", default=0.6)  # share of "not helpful" votes
+KB_ARCHIVE_MIN_VOTES = env.int("KB_ARCHIVE_MIN_VOTES", default=10)  # votes since publication before judging
+KB_ARCHIVE_UNVIEWED_DAYS = env.int("KB_ARCHIVE_UNVIEWED_DAYS", default=90)
 
 LOGGING = {
     "version": 1,

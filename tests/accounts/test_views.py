@@ -5,7 +5,7 @@ from django.urls import reverse
 from accounts.models import CustomerProfile, Role, User
 from accounts.services import customer_sign_up
 from helpdesk.errors import DomainValidationError
-from tests.factories import CustomerFactory, ExpertSkillFactory
+from tests.factories import AgentSkillFactory, CustomerFactory, ExpertProfileFactory, ExpertSkillFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +127,26 @@ def test_profile_requires_sign_in(client):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize("n_skills", [1, 8], ids=["one_skill", "eight_skills"])
+@pytest.mark.parametrize("role", ["expert", "agent"])
+def test_profile_query_count_does_not_grow_with_skills(client, role, n_skills, django_assert_num_queries):
+    if role == "expert":
+        expert = ExpertProfileFactory.create()
+        ExpertSkillFactory.create_batch(n_skills, expert=expert)
+        user = expert.user
+    else:
+        skill = AgentSkillFactory.create()
+        AgentSkillFactory.create_batch(n_skills - 1, agent=skill.agent)
+        user = skill.agent.user
+    client.force_login(user)
+    url = reverse("accounts:profile")
+    client.get(url)  # warm up
+
+    # session, user, the user with profiles (+ joins), expert skills, agent skills
+    with django_assert_num_queries(5):
+        response = client.get(url)
+
+    skills = response.context["expert_skills" if role == "expert" else "agent_skills"]
+    assert len(skills) == n_skills

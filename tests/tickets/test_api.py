@@ -626,19 +626,154 @@ def test_list_query_count_does_not_grow_with_rows(
     assert response.json()["results"][0]["assigned_agent"]["name"]
 
 
-@pytest.mark.parametrize("n_messages", [1, 10])
+@pytest.mark.parametrize("n_messages", [1, 30], ids=["one_message", "thirty_messages"])
+@pytest.mark.parametrize("role", ["customer", "agent"])
 def test_messages_query_count_does_not_grow_with_rows(
-    customer: User, django_assert_num_queries: Any, n_messages: int
+    request: pytest.FixtureRequest, customer: User, django_assert_num_queries: Any, role: str, n_messages: int
 ) -> None:
     ticket = TicketFactory.create(customer=customer)
     for message in MessageFactory.create_batch(n_messages, ticket=ticket):
         AttachmentFactory.create(message=message)
-    client = _client(customer)
+    client = _client(request.getfixturevalue(role))
     client.get(_messages_url(ticket.pk))  # warm caches
 
-    # ticket + messages (with authors) + attachments + preferred windows + tags
-    with django_assert_num_queries(5):
+    # ticket + COUNT + one page of messages (with authors) + their attachments
+    with django_assert_num_queries(4):
         response = client.get(_messages_url(ticket.pk))
 
     assert response.json()["count"] == n_messages
+    assert len(response.json()["results"]) == min(n_messages, 25)
     assert all(len(m["attachments"]) == 1 for m in response.json()["results"])
+
+
+def test_messages_are_paginated_in_order_and_internal_notes_count_only_for_staff(customer: User, agent: User) -> None:
+    ticket = TicketFactory.create(customer=customer)
+    public = MessageFactory.create_batch(26, ticket=ticket)
+    note = MessageFactory.create(
+        ticket=ticket, author=agent, sender_type=Message.SenderType.AGENT, body="Note", is_internal=True
+    )
+
+    customer_pages = [_client(customer).get(_messages_url(ticket.pk), {"page": n}).json() for n in (1, 2)]
+    agent_page_two = _client(agent).get(_messages_url(ticket.pk), {"page": 2}).json()
+
+    assert customer_pages[0]["count"] == 26
+    assert [m["id"] for page in customer_pages for m in page["results"]] == [m.pk for m in public]
+    assert customer_pages[0]["next"].endswith("?page=2")
+    assert agent_page_two["count"] == 27
+    assert [m["id"] for m in agent_page_two["results"]] == [public[-1].pk, note.pk]
+
+
+def test_a_page_past_the_end_is_a_404(customer: User) -> None:
+    ticket = TicketFactory.create(customer=customer)
+    MessageFactory.create(ticket=ticket)
+
+    response = _client(customer).get(_messages_url(ticket.pk), {"page": 2})
+
+    assert response.status_code == 404
+
+
+# --- the customer confirms the fix ------------------------------------------------------------
+
+
+def _confirm_url(ticket_id: int) -> str:
+    return reverse("api:ticket-confirm", args=[ticket_id])
+
+
+def _resolved(customer: User) -> Ticket:
+    # resolved_at must not precede created_at (a check constraint), which is set on insert.
+    return TicketFactory.create(customer=customer, status=S.RESOLVED, resolved_at=timezone.now() + timedelta(seconds=5))
+
+
+def test_customer_confirms_the_fix_and_the_ticket_closes(customer: User) -> None:
+    ticket = _resolved(customer)
+
+    response = _client(customer).post(_confirm_url(ticket.pk))
+
+    assert response.status_code == 200
+    assert set(response.json()) == TICKET_FIELDS
+    assert (response.json()["id"], response.json()["status"]) == (ticket.pk, "CLOSED")
+    ticket.refresh_from_db()
+    assert ticket.status == S.CLOSED
+    assert ticket.closed_at is not None
+    event = TicketEvent.objects.get()
+    assert (event.kind, event.actor, event.from_status, event.to_status, event.data) == (
+        TicketEvent.Kind.STATUS_CHANGED,
+        customer,
+        S.RESOLVED,
+        S.CLOSED,
+        {"reason": "customer confirmed"},
+    )
+
+
+@pytest.mark.parametrize("status", [S.OPEN, S.IN_PROGRESS, S.WAITING_ON_CUSTOMER, S.CLOSED])
+def test_confirming_a_ticket_that_is_not_resolved_is_a_conflict(customer: User, status: str) -> None:
+    ticket = TicketFactory.create(customer=customer, status=status)
+
+    response = _client(customer).post(_confirm_url(ticket.pk))
+
+    assert response.status_code == 409
+    assert response.json() == {"detail": "Only a resolved ticket can be confirmed."}
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.closed_at) == (status, None)
+    assert TicketEvent.objects.exists() is False
+
+
+@pytest.mark.parametrize(
+    ("role", "code"),
+    [
+        pytest.param("other_customer", 404, id="other_customer_case"),
+        pytest.param("expert", 404, id="expert_case"),
+        pytest.param("agent", 403, id="agent_case"),
+        pytest.param("admin_user", 403, id="admin_case"),
+    ],
+)
+def test_only_the_tickets_customer_confirms(
+    request: pytest.FixtureRequest, customer: User, role: str, code: int
+) -> None:
+    ticket = _resolved(customer)
+
+    response = _client(request.getfixturevalue(role)).post(_confirm_url(ticket.pk))
+
+    assert response.status_code == code
+    if code == 403:
+        assert response.json() == {"detail": "Only the ticket's customer can confirm the fix."}
+    ticket.refresh_from_db()
+    assert ticket.status == S.RESOLVED
+    assert TicketEvent.objects.exists() is False
+
+
+def test_confirm_needs_sign_in_and_post(customer: User) -> None:
+    ticket = _resolved(customer)
+
+    anonymous = _client().post(_confirm_url(ticket.pk))
+    by_get = _client(customer).get(_confirm_url(ticket.pk))
+
+    assert (anonymous.status_code, by_get.status_code) == (401, 405)
+    ticket.refresh_from_db()
+    assert ticket.status == S.RESOLVED
+
+
+# --- OpenAPI ----------------------------------------------------------------------------------
+
+
+def test_schema_documents_file_uploads_attachments_and_confirm() -> None:
+    schema = _client().get("/api/schema/", {"format": "json"}).json()
+    paths, components = schema["paths"], schema["components"]["schemas"]
+
+    content = paths["/api/v1/tickets/{id}/messages/"]["post"]["requestBody"]["content"]
+    assert set(content) == {"application/json", "multipart/form-data"}
+    assert content["application/json"]["schema"]["$ref"].endswith("/MessageCreateInputRequest")
+    assert content["multipart/form-data"]["schema"]["$ref"].endswith("/MessageCreateMultipartInputRequest")
+    assert "attachments" not in components["MessageCreateInputRequest"]["properties"]
+    assert components["MessageCreateMultipartInputRequest"]["properties"]["attachments"] == {
+        "type": "array",
+        "items": {"type": "string", "format": "binary"},
+        "description": "Files to attach: one form part per file, all named `attachments`.",
+        "maxItems": 5,
+    }
+    assert set(components["AttachmentOutput"]["properties"]) == {"id", "name", "size_bytes", "content_type", "url"}
+    assert components["AttachmentOutput"]["properties"]["url"]["format"] == "uri"
+    confirm = paths["/api/v1/tickets/{id}/confirm/"]
+    assert set(confirm) == {"post"}
+    assert "requestBody" not in confirm["post"]
+    assert set(confirm["post"]["responses"]) == {"200", "403", "404", "409"}

@@ -1,11 +1,20 @@
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import AgentProfileFactory, CategoryFactory, MessageFactory, TicketEventFactory, TicketFactory
-from tickets.models import AgentProfile, Message, Ticket, TicketEvent
+from tests.factories import (
+    AgentProfileFactory,
+    AttachmentFactory,
+    CategoryFactory,
+    MessageFactory,
+    TicketEventFactory,
+    TicketFactory,
+)
+from tickets.models import AgentProfile, Attachment, Message, Ticket, TicketEvent
+from tickets.selectors import ticket_workspace_get
 from tickets.views.display import Due, due
 
 pytestmark = pytest.mark.django_db
@@ -194,17 +203,48 @@ def test_detail_shows_internal_notes_timeline_and_only_legal_next_statuses(clien
     assert '<option value="OPEN">' not in body
 
 
-def test_detail_query_count_is_bounded(client, agent, django_assert_max_num_queries):
+@pytest.mark.parametrize("n_rows", [1, 12], ids=["one_row", "twelve_rows"])
+def test_detail_query_count_does_not_grow_with_rows(client, agent, n_rows, django_assert_num_queries):
     ticket = TicketFactory.create()
-    MessageFactory.create_batch(5, ticket=ticket)
-    TicketEventFactory.create_batch(5, ticket=ticket, actor=agent)
+    for message in MessageFactory.create_batch(n_rows, ticket=ticket):
+        AttachmentFactory.create(message=message)
+    TicketEventFactory.create_batch(n_rows, ticket=ticket, actor=agent)
     client.force_login(agent)
     url = reverse("agent:ticket-detail", args=[ticket.pk])
     client.get(url)
 
-    # session, user, ticket, messages, attachments, windows, tags, events, my agent profile
-    with django_assert_max_num_queries(9):
-        client.get(url)
+    # session, user, ticket (+ customer profile), messages, attachments, windows, tags, events, my agent profile
+    with django_assert_num_queries(9):
+        response = client.get(url)
+
+    assert len(response.context["timeline"]) == n_rows
+    assert response.content.decode().count('class="attachment-name"') == n_rows
+
+
+def test_detail_of_a_missing_ticket_is_404(client, agent):
+    client.force_login(agent)
+
+    assert client.get(reverse("agent:ticket-detail", args=[999_999_999])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("user_fixture", "found"),
+    [
+        pytest.param("agent", True, id="agent_case"),
+        pytest.param("admin_user", True, id="admin_case"),
+        pytest.param("customer", False, id="own_customer_case"),
+        pytest.param("expert", False, id="expert_case"),
+    ],
+)
+def test_workspace_selector_is_for_staff_only(request, customer, user_fixture, found):
+    ticket = TicketFactory.create(customer=customer)
+    TicketEventFactory.create(ticket=ticket)
+
+    result = ticket_workspace_get(user=request.getfixturevalue(user_fixture), pk=ticket.pk)
+
+    assert (result == ticket) is found
+    if found:
+        assert [event.kind for event in result.timeline] == [TicketEvent.Kind.CREATED]
 
 
 def test_legal_transition_changes_status_and_writes_an_event(client, agent):
@@ -371,3 +411,70 @@ def test_due_labels(deadline, done_at, is_open, expected):
     result = due(deadline=deadline, done_at=done_at, is_open=is_open, now=NOW, done="Answered")
 
     assert (result.state, result.text) == (expected.state, expected.text)
+
+
+# --- attachments ------------------------------------------------------------------------------
+
+
+def _file(name: str = "wiring.jpg", data: bytes = b"\xff\xd8jpeg") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type="image/jpeg")
+
+
+def test_reply_form_takes_files(client, agent):
+    ticket = TicketFactory.create()
+    client.force_login(agent)
+
+    body = client.get(reverse("agent:ticket-detail", args=[ticket.pk])).content.decode()
+
+    assert 'enctype="multipart/form-data"' in body
+    assert '<input type="file" name="attachments" multiple' in body
+
+
+@pytest.mark.parametrize("internal", [True, False], ids=["internal_note", "public_reply"])
+def test_reply_or_note_with_files(client, agent, internal):
+    ticket = TicketFactory.create(status=S.OPEN)
+    client.force_login(agent)
+
+    response = client.post(
+        reverse("agent:ticket-reply", args=[ticket.pk]),
+        {"body": "See the photos.", "internal": "on" if internal else "", "attachments": [_file(), _file("b.jpg")]},
+        follow=True,
+    )
+
+    message = Message.objects.get()
+    assert (message.is_internal, message.author) == (internal, agent)
+    attachments = list(message.attachments.order_by("pk"))
+    assert [a.original_name for a in attachments] == ["wiring.jpg", "b.jpg"]
+    body = response.content.decode()
+    assert all(reverse("tickets:attachment", args=[a.pk]) in body for a in attachments)
+
+
+def test_too_many_files_is_a_field_error_and_nothing_is_written(client, agent):
+    ticket = TicketFactory.create(status=S.OPEN)
+    client.force_login(agent)
+
+    response = client.post(
+        reverse("agent:ticket-reply", args=[ticket.pk]),
+        {"body": "Lots", "internal": "on", "attachments": [_file(f"{i}.jpg") for i in range(6)]},
+    )
+
+    assert response.status_code == 200
+    assert response.context["reply_form"].errors["attachments"] == ["At most 5 files per message."]
+    assert (Message.objects.exists(), Attachment.objects.exists(), TicketEvent.objects.exists()) == (
+        False,
+        False,
+        False,
+    )
+
+
+def test_agent_sees_the_files_of_internal_notes(client, agent):
+    ticket = TicketFactory.create()
+    note = MessageFactory.create(ticket=ticket, author=agent, sender_type=Message.SenderType.AGENT, is_internal=True)
+    attachment = AttachmentFactory.create(message=note, original_name="fuse-box.jpg", size_bytes=2048)
+    client.force_login(agent)
+
+    body = client.get(reverse("agent:ticket-detail", args=[ticket.pk])).content.decode()
+
+    assert f'<a href="{reverse("tickets:attachment", args=[attachment.pk])}" download' in body
+    assert '<span class="attachment-name">fuse-box.jpg</span>' in body
+    assert '<span class="attachment-size">2.0\xa0KB</span>' in body

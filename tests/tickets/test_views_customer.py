@@ -1,11 +1,12 @@
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import MessageFactory, TicketFactory
-from tickets.models import Message, PreferredWindow, Ticket, TicketEvent
+from tests.factories import AttachmentFactory, MessageFactory, TicketFactory
+from tickets.models import Attachment, Message, PreferredWindow, Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -330,3 +331,102 @@ def test_mutations_require_post(client, customer):
 
     assert client.get(reverse("tickets:reply", args=[ticket.pk])).status_code == 405
     assert client.get(reverse("tickets:confirm", args=[ticket.pk])).status_code == 405
+
+
+# --- attachments ------------------------------------------------------------------------------
+
+
+def _photo(name: str = "leak.jpg", data: bytes = b"\xff\xd8jpeg") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type="image/jpeg")
+
+
+def test_reply_form_takes_files(client, customer):
+    ticket = TicketFactory.create(customer=customer)
+    client.force_login(customer)
+
+    body = client.get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
+
+    assert 'enctype="multipart/form-data"' in body
+    assert '<input type="file" name="attachments" multiple' in body
+    assert "up to 5 files, 10 MB each" in body
+
+
+def test_reply_with_files_stores_them_and_lists_them_as_downloads(client, customer):
+    ticket = TicketFactory.create(customer=customer)
+    client.force_login(customer)
+
+    response = client.post(
+        reverse("tickets:reply", args=[ticket.pk]),
+        {"body": "Photos of the leak.", "attachments": [_photo(), _photo("drum.png", b"\x89PNG" * 300)]},
+        follow=True,
+    )
+
+    message = Message.objects.get()
+    attachments = list(message.attachments.order_by("pk"))
+    assert [(a.original_name, a.size_bytes) for a in attachments] == [("leak.jpg", 6), ("drum.png", 1200)]
+    assert response.redirect_chain == [(reverse("tickets:detail", args=[ticket.pk]), 302)]
+    body = response.content.decode()
+    for attachment, size in zip(attachments, ["6\xa0bytes", "1.2\xa0KB"], strict=True):
+        url = reverse("tickets:attachment", args=[attachment.pk])
+        assert f'<a href="{url}" download' in body
+        assert f'<span class="attachment-name">{attachment.original_name}</span>' in body
+        assert f'<span class="attachment-size">{size}</span>' in body
+
+
+@pytest.mark.parametrize(
+    ("files", "max_bytes", "error"),
+    [
+        pytest.param([_photo(f"p{i}.jpg") for i in range(6)], None, "At most 5 files per message.", id="six_files"),
+        pytest.param([_photo(data=b"x" * 2_000_000)], 1_048_576, "“leak.jpg” is larger than 1 MB.", id="too_large"),
+        pytest.param([_photo(data=b"")], None, "The submitted file is empty.", id="empty_file"),
+    ],
+)
+def test_bad_files_are_a_field_error_and_nothing_is_written(client, settings, customer, files, max_bytes, error):
+    if max_bytes is not None:
+        settings.ATTACHMENT_MAX_BYTES = max_bytes
+    ticket = TicketFactory.create(customer=customer)
+    client.force_login(customer)
+
+    response = client.post(reverse("tickets:reply", args=[ticket.pk]), {"body": "Files", "attachments": files})
+
+    assert response.status_code == 200
+    assert response.context["reply_form"].errors["attachments"] == [error]
+    assert 'aria-invalid="true" aria-describedby="id_attachments_helptext id_attachments_error"' in (
+        response.content.decode()
+    )
+    assert (Message.objects.exists(), Attachment.objects.exists(), TicketEvent.objects.exists()) == (
+        False,
+        False,
+        False,
+    )
+
+
+def test_attachments_of_internal_notes_never_reach_the_customers_page(client, customer, agent):
+    ticket = TicketFactory.create(customer=customer)
+    public = AttachmentFactory.create(message__ticket=ticket, original_name="receipt.pdf")
+    note = MessageFactory.create(ticket=ticket, author=agent, sender_type=Message.SenderType.AGENT, is_internal=True)
+    hidden = AttachmentFactory.create(message=note, original_name="internal-notes.txt")
+    client.force_login(customer)
+
+    body = client.get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
+
+    assert "receipt.pdf" in body
+    assert reverse("tickets:attachment", args=[public.pk]) in body
+    assert "internal-notes.txt" not in body
+    assert reverse("tickets:attachment", args=[hidden.pk]) not in body
+
+
+@pytest.mark.parametrize("n_messages", [1, 12], ids=["one_message", "twelve_messages"])
+def test_detail_query_count_does_not_grow_with_messages(client, customer, n_messages, django_assert_num_queries):
+    ticket = TicketFactory.create(customer=customer)
+    for message in MessageFactory.create_batch(n_messages, ticket=ticket):
+        AttachmentFactory.create_batch(2, message=message)
+    client.force_login(customer)
+    url = reverse("tickets:detail", args=[ticket.pk])
+    client.get(url)  # warm up
+
+    # session, user, ticket (+ joins), messages (+ authors), attachments, windows, tags
+    with django_assert_num_queries(7):
+        response = client.get(url)
+
+    assert response.content.decode().count('class="attachment-name"') == 2 * n_messages

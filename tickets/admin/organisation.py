@@ -1,5 +1,7 @@
 """Admin for who works the queue: calendars, teams, categories, tags, agents and their skills."""
 
+from typing import Any
+
 from django.contrib import admin
 from django.db import models
 from django.db.models import Exists, OuterRef, QuerySet
@@ -19,6 +21,7 @@ from tickets.models import (
     Team,
     Ticket,
 )
+from tickets.services import routing
 
 
 class BusinessHoursInline(admin.TabularInline):
@@ -121,6 +124,12 @@ class AgentProfileAdmin(admin.ModelAdmin):
     # Kept exact by the assignment services; editing them by hand would skew routing.
     readonly_fields = ("current_ticket_count", "last_assigned_at")
     inlines = (AgentSkillInline,)
+
+    def save_model(self, request: HttpRequest, obj: AgentProfile, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # More room (available again, higher max, another team): waiting tickets follow on commit.
+        if change and {"is_available", "max_tickets", "team"} & set(form.changed_data):
+            routing.on_capacity_freed(obj.pk, trigger=str(_("agent settings changed")))
 
 
 @admin.register(AgentSkill)

@@ -1,3 +1,4 @@
+from tickets.models.alerts import SLAAlert
 from tickets.models.automation import CannedResponse, Macro, RoutingRule
 from tickets.models.organisation import (
     AgentProfile,
@@ -39,6 +40,7 @@ __all__ = [
     "PreferredWindow",
     "Priority",
     "RoutingRule",
+    "SLAAlert",
     "SLAPolicy",
     "SLAStatus",
     "SurveyResponse",

@@ -93,6 +93,9 @@ class Ticket(models.Model):
     resolution_sla = models.CharField(max_length=10, choices=SLAStatus.choices, default=SLAStatus.WITHIN)
     sla_breached = models.BooleanField(default=False, help_text=_("Stays true once any SLA was breached."))
     sla_paused_at = models.DateTimeField(null=True, blank=True, help_text=_("Set while waiting on the customer."))
+    # Where the last N % of each window begins (business time, computed once with the deadlines).
+    first_response_risk_at = models.DateTimeField(null=True, blank=True, editable=False)
+    resolution_risk_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -126,6 +129,26 @@ class Ticket(models.Model):
             models.Index(fields=["assigned_agent", "status"], name="ticket_agent_status_idx"),
             models.Index(fields=["team", "status"], name="ticket_team_status_idx"),
             GinIndex(fields=["flags"], name="ticket_flags_gin"),
+            # The SLA sweep: clocks still WITHIN whose at-risk instant may have come (tickets leave
+            # these indexes once marked), and open tickets that need attention (escalation).
+            models.Index(
+                fields=["first_response_risk_at"],
+                name="ticket_frt_risk_idx",
+                condition=Q(status__in=["OPEN", "IN_PROGRESS", "WAITING_ON_CUSTOMER"])
+                & Q(first_response_at__isnull=True)
+                & Q(first_response_sla="WITHIN"),
+            ),
+            models.Index(
+                fields=["resolution_risk_at"],
+                name="ticket_res_risk_idx",
+                condition=Q(status__in=["OPEN", "IN_PROGRESS"]) & Q(resolution_sla="WITHIN"),
+            ),
+            models.Index(
+                fields=["id"],
+                name="ticket_open_sla_attention_idx",
+                condition=Q(status__in=["OPEN", "IN_PROGRESS", "WAITING_ON_CUSTOMER"])
+                & (~Q(first_response_sla="WITHIN") | ~Q(resolution_sla="WITHIN")),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from helpdesk.errors import DomainValidationError, InvalidTransitionError
+from kb import services as kb_services  # module import: kb.services calls back into tickets
 from tickets.models import (
     OPEN_STATUSES,
     AgentProfile,
@@ -28,7 +29,8 @@ from tickets.models import (
     TicketFlag,
 )
 from tickets.services.intake import customer_is_vip, intake_decide
-from tickets.services.sla import sla_deadlines
+from tickets.services.routing import on_capacity_freed, route_to_agent
+from tickets.services.sla import sla_clock_resume, sla_clock_stop, sla_deadlines
 
 S = Ticket.Status
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -112,6 +114,8 @@ def ticket_create(
         routing_reason=decision.routing_reason,
         first_response_due=sla.first_response_due,
         resolution_due=sla.resolution_due,
+        first_response_risk_at=sla.first_response_risk_at,
+        resolution_risk_at=sla.resolution_risk_at,
         flags=flags,
     )
     if decision.tag_names:
@@ -130,6 +134,9 @@ def ticket_create(
             "sla_policy": sla.policy.name if sla.policy else None,
         },
     )
+    kb_services.ticket_acknowledge(ticket=ticket)  # BOT message: number, expected reply, suggested articles
+    # Last, so the agent row's lock (taken to count the ticket) is held only until commit.
+    route_to_agent(ticket=ticket)  # the best agent of its team, or the team queue; reason stored
     return ticket
 
 
@@ -138,10 +145,9 @@ def _apply_status(locked: Ticket, to_status: str, now: datetime) -> list[str]:
     fields = ["status", "updated_at"]
     from_status = locked.status
     if from_status == S.WAITING_ON_CUSTOMER and locked.sla_paused_at is not None:
-        # The resolution clock was paused while we waited; the deadline moves by the pause.
-        if locked.resolution_due is not None:
-            locked.resolution_due += now - locked.sla_paused_at
-            fields.append("resolution_due")
+        # The resolution clock was paused while we waited; the deadline moves by the paused
+        # business time (wall-clock time for teams without a calendar).
+        fields += sla_clock_resume(ticket=locked, paused_at=locked.sla_paused_at, resumed_at=now)
         locked.sla_paused_at = None
         fields.append("sla_paused_at")
     if to_status == S.WAITING_ON_CUSTOMER:
@@ -156,12 +162,17 @@ def _apply_status(locked: Ticket, to_status: str, now: datetime) -> list[str]:
     if from_status == S.RESOLVED and to_status in OPEN_STATUSES:
         locked.resolved_at = None
         fields.append("resolved_at")
+    if from_status in OPEN_STATUSES and to_status in {S.RESOLVED, S.CLOSED}:
+        fields += sla_clock_stop(ticket=locked, to_status=to_status, now=now)
     was_open, is_open = from_status in OPEN_STATUSES, to_status in OPEN_STATUSES
     if locked.assigned_agent_id and was_open != is_open:
         delta = 1 if is_open else -1
         AgentProfile.objects.filter(pk=locked.assigned_agent_id).update(
             current_ticket_count=F("current_ticket_count") + delta
         )
+        if not is_open:  # the agent has room again: a ticket waiting in the team queue follows on commit
+            trigger = _("a ticket became %(status)s") % {"status": str(S(to_status).label).lower()}
+            on_capacity_freed(locked.assigned_agent_id, trigger=trigger)
     locked.status = to_status
     return fields
 
@@ -185,6 +196,8 @@ def _transition_locked(locked: Ticket, *, to_status: str, actor: User | None, re
         to_status=to_status,
         data={"reason": reason} if reason else {},
     )
+    if to_status == S.RESOLVED:
+        kb_services.ticket_resolved_count_success(ticket=locked)  # linked KB articles solved it
     return locked
 
 
@@ -277,6 +290,7 @@ def ticket_assign(*, ticket: Ticket, agent: AgentProfile | None, actor: User | N
         if deltas[pk] > 0:
             changes["last_assigned_at"] = timezone.now()
         AgentProfile.objects.filter(pk=pk).update(**changes)
+    on_capacity_freed(previous, trigger=_("a ticket was reassigned"))  # the previous agent has room again
     locked.assigned_agent = agent
     locked.save(update_fields=["assigned_agent", "updated_at"])
     TicketEvent.objects.create(

@@ -4,8 +4,7 @@
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, QuerySet
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,8 +18,8 @@ from helpdesk.errors import DomainError, DomainValidationError
 from helpdesk.typing import AuthedHttpRequest
 from tickets.filters import TicketFilter
 from tickets.forms import AgentReplyForm, TransitionForm
-from tickets.models import AgentProfile, Priority, Ticket, TicketEvent, TicketFlag
-from tickets.selectors import ticket_detail_visible_to, ticket_list_visible_to
+from tickets.models import AgentProfile, Priority, Ticket, TicketFlag
+from tickets.selectors import ticket_list_visible_to, ticket_workspace_get
 from tickets.services import ALLOWED_TRANSITIONS, ticket_assign, ticket_reply, ticket_transition
 from tickets.views.display import due, first_response_due
 
@@ -57,21 +56,14 @@ def ticket_list(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "agent/ticket_list.html", context)
 
 
-def _agent_detail_queryset(user: User) -> QuerySet[Ticket]:
-    timeline = TicketEvent.objects.select_related("actor").order_by("created_at", "pk")
-    return (
-        ticket_detail_visible_to(user=user)
-        .select_related("customer__customer_profile")
-        .prefetch_related(Prefetch("events", queryset=timeline, to_attr="timeline"))
-    )
-
-
 def _my_agent_profile(user: User) -> AgentProfile | None:
     return getattr(user, "agent_profile", None)  # None for leads/admins without a profile
 
 
 def _detail_page(request: AuthedHttpRequest, pk: int, reply_form: AgentReplyForm) -> HttpResponse:
-    ticket = get_object_or_404(_agent_detail_queryset(request.user), pk=pk)
+    ticket = ticket_workspace_get(user=request.user, pk=pk)
+    if ticket is None:
+        raise Http404
     me = _my_agent_profile(request.user)
     now = timezone.now()
     next_statuses = [(s, STATUS_LABELS[s]) for s in Ticket.Status.values if s in ALLOWED_TRANSITIONS[ticket.status]]
@@ -109,11 +101,17 @@ def ticket_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def ticket_reply_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     ticket = get_object_or_404(ticket_list_visible_to(user=request.user), pk=pk)
-    form = AgentReplyForm(request.POST)
+    form = AgentReplyForm(request.POST, request.FILES)
     if form.is_valid():
         internal = form.cleaned_data["internal"]
         try:
-            ticket_reply(ticket=ticket, author=request.user, body=form.cleaned_data["body"], internal=internal)
+            ticket_reply(
+                ticket=ticket,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                internal=internal,
+                attachments=form.cleaned_data["attachments"],
+            )
         except DomainValidationError as exc:
             form.add_domain_error(exc)
         except DomainError as exc:

@@ -1,4 +1,5 @@
-"""Customer self-service pages: my tickets, file a ticket, a ticket's page, reply, confirm the fix.
+"""Customer self-service pages: my tickets, file a ticket, a ticket's page, reply (with up to five
+attached files), confirm the fix.
 
 Thin views (STYLE 11): parse input -> authorise through a scoped selector -> one service -> redirect
 with a message. Another customer's ticket is a 404, never a 403 (STYLE 12)."""
@@ -39,7 +40,8 @@ def ticket_list(request: AuthedHttpRequest) -> HttpResponse:
 @customer_only
 @require_http_methods(["GET", "POST"])
 def ticket_new(request: AuthedHttpRequest) -> HttpResponse:
-    form = TicketCreateForm(request.POST or None)
+    # GET keeps what the customer typed when they come back from a KB article ("I still need help").
+    form = TicketCreateForm(request.POST or None, initial=request.GET.dict())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -86,10 +88,15 @@ def ticket_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def ticket_reply_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     ticket = get_object_or_404(ticket_list_visible_to(user=request.user), pk=pk)
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            ticket_reply(ticket=ticket, author=request.user, body=form.cleaned_data["body"])
+            ticket_reply(
+                ticket=ticket,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                attachments=form.cleaned_data["attachments"],
+            )
         except DomainValidationError as exc:
             form.add_domain_error(exc)
         except DomainError as exc:

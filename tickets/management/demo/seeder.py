@@ -9,9 +9,8 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
-from django.contrib.postgres.search import SearchVector
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
-from django.db.models import F, Func, Q, TextField, Value
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import CustomerProfile, Role, User
@@ -19,6 +18,7 @@ from billing.models import Plan, Subscription
 from catalog.models import ApplianceModel
 from experts.models import Availability, ExpertProfile, ExpertSkill, Skill
 from kb.models import Article, ArticleVersion
+from kb.services import article_search_vectors_refresh
 from tickets.management.demo import data
 from tickets.management.demo.articles import ARTICLES
 from tickets.models import (
@@ -341,10 +341,5 @@ class DemoSeeder:
             )
             self.articles[spec.slug] = article
             created += was_created
-        tags_text = Func(F("tags"), Value(" "), function="array_to_string", output_field=TextField())
-        Article.objects.filter(slug__in=self.articles).update(
-            search_vector=SearchVector("title", weight="A", config="english")
-            + SearchVector(tags_text, weight="B", config="english")
-            + SearchVector("body_markdown", weight="C", config="english")
-        )
+        article_search_vectors_refresh(article_ids=[a.pk for a in self.articles.values()])
         self.report("KB articles", created, len(ARTICLES))
