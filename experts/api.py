@@ -38,7 +38,8 @@ from experts.serializers import (
 from experts.services import proposal_create, proposal_withdraw
 from tickets.serializers import ErrorOutputSerializer
 from visits.models import Booking, Visit
-from visits.services.incidents import incident_report, replacement_accept, visit_complete
+from visits.services.incidents import incident_report, visit_complete
+from visits.services.replacements import replacement_accept
 
 BAD_REQUEST = OpenApiResponse(description="Invalid input: field name → list of messages.")
 FORBIDDEN = OpenApiResponse(ErrorOutputSerializer, description="Only experts use this.")

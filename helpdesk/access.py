@@ -1,5 +1,6 @@
-"""Explicit access policies for every route. Each HTML view is wrapped in exactly one of these;
-`tests/test_access_policies.py` walks every URL pattern and fails on a route without one.
+"""Explicit access policies for every route. Each HTML view is wrapped in exactly one of these:
+public, signed_in, customer_only, staff_only, expert_only. `tests/test_access_policies.py` walks
+every URL pattern and fails on a route without one.
 
 Anything a user reaches by id is additionally scoped by a `*_visible_to` selector (404, not 403)."""
 
@@ -11,6 +12,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from experts.permissions import can_work_jobs
 from tickets.permissions import can_file_tickets, can_work_queue
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
@@ -44,3 +46,4 @@ def public(view: View) -> View:
 signed_in = _guard("signed_in", lambda user: True)
 customer_only = _guard("customer", can_file_tickets)
 staff_only = _guard("staff", can_work_queue)
+expert_only = _guard("expert", can_work_jobs)

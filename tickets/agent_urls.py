@@ -1,7 +1,7 @@
 from django.urls import path
 
 from notifications import views as notification_views
-from tickets.views import agent, alerts, triage
+from tickets.views import agent, alerts, queue, triage
 from visits.views import agent as visits_agent
 
 app_name = "agent"
@@ -26,6 +26,10 @@ urlpatterns = [
     path("visit-groups/<int:pk>/finalize/", visits_agent.group_finalize, name="visit-group-finalize"),
     path("visits/<int:pk>/windows/", visits_agent.visit_windows, name="visit-windows"),
     path("incidents/<int:pk>/resolve/", visits_agent.incident_resolve_view, name="incident-resolve"),
+    # Live queue dashboard (tickets/views/queue.py): coloured open tickets, rows poll, rebalance
+    path("queue/", queue.queue, name="queue"),
+    path("queue/rows/", queue.queue_rows_partial, name="queue-rows"),
+    path("queue/rebalance/", queue.rebalance, name="rebalance"),
     # Triage (tickets/views/triage.py): unclassified tickets, set or correct a ticket's category
     path("triage/", triage.triage_queue, name="triage"),
     path("tickets/<int:pk>/category/", triage.ticket_category, name="ticket-category"),

@@ -30,3 +30,23 @@ class TicketFilter(django_filters.FilterSet):
         if digits.isdigit():
             text |= Q(number=int(digits))
         return queryset.filter(text)
+
+
+class QueueFilter(TicketFilter):
+    """The live queue's filters: the ticket list's, plus the SLA colour (annotated by
+    tickets.queue_selectors.queue_annotate)."""
+
+    sla = django_filters.MultipleChoiceFilter(field_name="sla_colour", label="SLA state", choices=[])
+
+    class Meta(TicketFilter.Meta):
+        fields = ["status", "priority", "category", "team", "assigned_agent", "unassigned", "q", "sla"]
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        from tickets.queue_selectors import SLA_STATES
+
+        self.filters["sla"].extra["choices"] = SLA_STATES
+        self.filters["status"].extra["choices"] = [c for c in Ticket.Status.choices if c[0] in OPEN_STATUS_VALUES]
+
+
+OPEN_STATUS_VALUES = ("OPEN", "IN_PROGRESS", "WAITING_ON_CUSTOMER")

@@ -77,18 +77,26 @@ def _sql() -> str:
                      FROM {rule_tags} rt JOIN {tag} t ON t.id = rt.tag_id WHERE rt.routingrule_id = r.id))
           ORDER BY r.position, r.id), '[]')
          FROM {rrule} r WHERE r.is_active),
-      (SELECT coalesce(json_agg(json_build_object(
-          'id', id, 'slug', slug, 'name', name, 'minimum_priority', minimum_priority,
-          'default_team_id', default_team_id)), '[]')
-         FROM {category} WHERE is_active),
-      (SELECT coalesce(json_agg(json_build_object(
-          'id', id, 'name', name, 'queue_threshold', queue_threshold, 'overflow_team_id', overflow_team_id)), '[]')
-         FROM {team})
+      (SELECT coalesce(json_agg({_row_object(Category)}), '[]') FROM {category} WHERE is_active),
+      (SELECT coalesce(json_agg({_row_object(Team)}), '[]') FROM {team})
     """
 
 
+def _row_object(model: type[Any]) -> str:
+    """json_build_object of every concrete column, so the instances are complete (e.g. the team's
+    calendar_id, which the SLA clock reads)."""
+    pairs = ", ".join(f"'{f.attname}', {f.column}" for f in model._meta.concrete_fields)
+    return f"json_build_object({pairs})"
+
+
 def _instance(model: type[Any], values: dict[str, Any]) -> Any:
-    obj = model(**values)
+    """A model instance as if loaded by the ORM (JSON gives strings for dates and the like)."""
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    converted = {
+        name: value if value is None or isinstance(value, bool | int | float | list) else fields[name].to_python(value)
+        for name, value in values.items()
+    }
+    obj = model(**converted)
     obj._state.adding, obj._state.db = False, connection.alias
     return obj
 
@@ -100,7 +108,7 @@ def intake_config() -> IntakeConfig:
     team_objs = {t["id"]: _instance(Team, t) for t in teams}
     category_objs = {}
     for values in categories:
-        category = _instance(Category, {**values, "is_active": True})
+        category = _instance(Category, values)
         if category.default_team_id is not None:
             category.default_team = team_objs.get(category.default_team_id)
         category_objs[category.slug] = category

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from visits.models import VisitGroup
 from visits.services.finalize import OPEN_GROUP, visit_group_finalize
-from visits.services.incidents import replacements_expire
+from visits.services.replacements import replacements_expire
 from visits.services.reschedule import visit_groups_expire
 
 RETRY_BATCH = 500

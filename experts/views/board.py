@@ -16,7 +16,6 @@ from zen_queries import render
 
 from experts.forms import ProposeForm
 from experts.models import ExpertProfile, Proposal
-from experts.permissions import expert_only
 from experts.selectors import (
     Slot,
     area_label,
@@ -29,11 +28,12 @@ from experts.selectors import (
     visit_scope_for_expert,
 )
 from experts.services import proposal_create, proposal_withdraw
+from helpdesk.access import expert_only
 from helpdesk.errors import DomainError
 from helpdesk.typing import AuthedHttpRequest
 from tickets.models import Priority
 from visits.models import Visit
-from visits.services.incidents import replacement_accept
+from visits.services.replacements import replacement_accept
 
 
 @dataclass(frozen=True)

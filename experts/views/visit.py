@@ -11,8 +11,8 @@ from zen_queries import render
 
 from experts.forms import CompleteForm, IncidentForm
 from experts.models import ExpertProfile
-from experts.permissions import expert_only
 from experts.selectors import booked_visit_for, expert_profile_of, schedule_of
+from helpdesk.access import expert_only
 from helpdesk.errors import DomainError, DomainValidationError
 from helpdesk.typing import AuthedHttpRequest
 from visits.models import Booking, Visit

@@ -154,3 +154,23 @@ def test_intake_decisions_cost_the_same_queries_for_one_or_many_rules(
         decision = intake_decide(customer=customer, subject=LEAK[0], description=LEAK[1], language="de")
 
     assert decision.category == categories["plumbing"]
+
+
+def test_the_intake_snapshot_carries_complete_teams_and_categories():
+    from django.forms.models import model_to_dict
+
+    from tests.factories import BusinessCalendarFactory, CategoryFactory, TeamFactory
+    from triage.config import intake_config
+
+    team = TeamFactory.create(
+        calendar=BusinessCalendarFactory.create(), queue_threshold=4, chat_webhook_url="https://x.test/"
+    )
+    category = CategoryFactory.create(default_team=team, minimum_priority="HIGH", description="Pipes")
+    CategoryFactory.create(is_active=False)  # retired: not offered
+
+    config = intake_config()
+
+    assert model_to_dict(config.teams[team.pk]) == model_to_dict(team)
+    assert config.teams[team.pk].calendar_id == team.calendar_id  # the SLA clock reads it
+    assert model_to_dict(config.categories[category.slug]) == model_to_dict(category)
+    assert list(config.categories) == [category.slug]

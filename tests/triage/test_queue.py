@@ -205,3 +205,16 @@ def test_an_inactive_category_is_refused(agent):
         ticket_set_category(ticket=ticket, category=retired, actor=agent)
 
     assert Ticket.objects.get(pk=ticket.pk).category is None
+
+
+def test_a_ticket_handed_back_to_the_queue_does_not_come_straight_back(
+    plumbing, agent, django_capture_on_commit_callbacks
+):
+    worker, (held,) = _full_agent(plumbing)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket_assign(ticket=held, agent=None, actor=agent)
+
+    held.refresh_from_db()
+    worker.refresh_from_db()
+    assert (held.assigned_agent, worker.current_ticket_count) == (None, 0)

@@ -15,7 +15,8 @@ from tests.factories import ProposalFactory
 from tests.visits.helpers import at, expert, group, schedule_directly, skill
 from visits.models import Booking, Incident, Visit, VisitGroup
 from visits.services.finalize import Outcome, visit_group_finalize
-from visits.services.incidents import incident_report, replacement_accept
+from visits.services.incidents import incident_report
+from visits.services.replacements import replacement_accept
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

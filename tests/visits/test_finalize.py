@@ -273,3 +273,25 @@ def test_finalization_books_the_oracles_schedule(example):
             assert outcome == Outcome.SCHEDULED
             assert booked == [(start, sorted(o.id for o in offers)) for start, offers in expected]
         transaction.set_rollback(True)
+
+
+def test_a_finished_parent_no_longer_binds_a_reopened_dependent():
+    plumbing, electrical = skill("Plumbing"), skill("Electrical")
+    g = visit_group_create(
+        ticket=ticket(),
+        visits=[
+            VisitInput(skill=plumbing, windows=[(at(9), at(12))]),
+            VisitInput(skill=electrical, windows=[(at(9), at(16))], depends_on=0, max_gap_minutes=60),
+        ],
+        actor=None,
+    )
+    pipe, wire = g.visits.order_by("position")
+    done = at(9, offset=-1)
+    Visit.objects.filter(pk=pipe.pk).update(
+        status=Visit.Status.COMPLETED, scheduled_start=done, scheduled_end=done + timedelta(hours=1)
+    )
+    ProposalFactory.create(visit=wire, expert=expert(electrical), start_at=at(14))
+
+    assert visit_group_finalize(group_id=g.pk) == Outcome.SCHEDULED
+    wire.refresh_from_db()
+    assert wire.scheduled_start == at(14)

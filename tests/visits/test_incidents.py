@@ -15,13 +15,8 @@ from tests.visits.helpers import ago, at, expert, group, schedule_directly, skil
 from tickets.models import Ticket, TicketFlag
 from visits.models import Booking, Incident, Visit, VisitGroup
 from visits.services.groups import VisitInput, visit_group_create
-from visits.services.incidents import (
-    incident_report,
-    incident_resolve,
-    replacement_accept,
-    replacements_expire,
-    visit_complete,
-)
+from visits.services.incidents import incident_report, incident_resolve, visit_complete
+from visits.services.replacements import replacement_accept, replacements_expire
 
 pytestmark = pytest.mark.django_db
 K = Incident.Kind

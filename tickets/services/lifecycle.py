@@ -290,7 +290,8 @@ def ticket_assign(*, ticket: Ticket, agent: AgentProfile | None, actor: User | N
         if deltas[pk] > 0:
             changes["last_assigned_at"] = timezone.now()
         AgentProfile.objects.filter(pk=pk).update(**changes)
-    on_capacity_freed(previous, trigger=_("a ticket was reassigned"))  # the previous agent has room again
+    # The previous agent has room again (for another waiting ticket, not this one straight back).
+    on_capacity_freed(previous, trigger=_("a ticket was reassigned"), exclude_ticket_id=locked.pk)
     locked.assigned_agent = agent
     locked.save(update_fields=["assigned_agent", "updated_at"])
     TicketEvent.objects.create(

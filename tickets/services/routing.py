@@ -340,7 +340,7 @@ def route_to_agent(*, ticket: Ticket, actor: User | None = None) -> Ticket:
 # --- waiting tickets: assigned the moment an agent has room -----------------------------------
 
 
-def _next_waiting_ticket(agent: AgentProfile) -> Ticket | None:
+def _next_waiting_ticket(agent: AgentProfile, *, exclude: int | None) -> Ticket | None:
     skills = list(AgentSkill.objects.filter(agent=agent).values_list("category_id", flat=True))
     if not skills:
         return None
@@ -358,16 +358,18 @@ def _next_waiting_ticket(agent: AgentProfile) -> Ticket | None:
             category_id__in=skills,
             tier__lte=agent.tier,
         )
+        .exclude(pk=exclude)
         .annotate(urgency=urgency)
         .order_by("-urgency", "created_at", "pk")
         .first()
     )
 
 
-def routing_fill_capacity(*, agent_id: int, trigger: str) -> int:
+def routing_fill_capacity(*, agent_id: int, trigger: str, exclude_ticket_id: int | None = None) -> int:
     """Give waiting tickets of the agent's team to this agent while it has free capacity (called on
     commit when an agent's ticket leaves the open statuses or the agent becomes available).
-    Returns how many tickets it assigned. Each ticket is its own transaction."""
+    Returns how many tickets it assigned. Each ticket is its own transaction. `exclude_ticket_id`:
+    a ticket just taken away from this agent, which must not come straight back."""
     trigger = str(trigger)  # may arrive as a lazy translation; it is stored as JSON
     assigned = 0
     while assigned < 100:
@@ -377,7 +379,7 @@ def routing_fill_capacity(*, agent_id: int, trigger: str) -> int:
                 break
             if agent.current_ticket_count >= agent.max_tickets:
                 break
-            ticket = _next_waiting_ticket(agent)
+            ticket = _next_waiting_ticket(agent, exclude=exclude_ticket_id)
             if ticket is None:
                 break
             now = timezone.now()
@@ -407,13 +409,13 @@ def routing_fill_capacity(*, agent_id: int, trigger: str) -> int:
     return assigned
 
 
-def on_capacity_freed(agent_id: int | None, *, trigger: str) -> None:
+def on_capacity_freed(agent_id: int | None, *, trigger: str, exclude_ticket_id: int | None = None) -> None:
     """Schedule `routing_fill_capacity` for after the current transaction commits."""
     if agent_id is None:
         return
 
     def fill() -> None:
-        routing_fill_capacity(agent_id=agent_id, trigger=trigger)
+        routing_fill_capacity(agent_id=agent_id, trigger=trigger, exclude_ticket_id=exclude_ticket_id)
 
     transaction.on_commit(fill, robust=True)
 

@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from django.db import DatabaseError, transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
+from django.db.models import Case, Value, When
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -18,7 +19,7 @@ from tickets.models import TicketFlag
 from tickets.services.flags import ticket_remove_flag
 from visits.engine import Interval, Offer, Problem, Schedule, VisitNeed
 from visits.models import Booking, RescheduleOffer, Visit, VisitGroup
-from visits.notify import notify
+from visits.notify import Message, notify_many
 from visits.services.locks import lock_group
 
 log = logging.getLogger(__name__)
@@ -49,10 +50,11 @@ def load_problem(
         .order_by("position")
     )
     open_visits = [v for v in visits if v.status == Visit.Status.OPEN]
+    # A booked parent still binds its open dependents; a finished or cancelled one no longer does.
     fixed: dict[int, Interval] = {
         v.pk: (v.scheduled_start, v.scheduled_end)
         for v in visits
-        if v.status != Visit.Status.OPEN and v.scheduled_start and v.scheduled_end
+        if v.status in (Visit.Status.SCHEDULED, Visit.Status.IN_PROGRESS) and v.scheduled_start and v.scheduled_end
     }
     needs = [
         VisitNeed(
@@ -117,13 +119,15 @@ def book_schedule(group: VisitGroup, visits: dict[int, Visit], schedule: Schedul
     )
     with transaction.atomic():  # a savepoint: a refused booking leaves the group untouched
         Booking.objects.bulk_create(bookings)
+    placed = [p.visit_id for p in schedule.placements]
+    Visit.objects.filter(pk__in=placed).update(  # one statement for all visits
+        status=Visit.Status.SCHEDULED,
+        scheduled_start=Case(*(When(pk=p.visit_id, then=Value(p.start)) for p in schedule.placements)),
+        scheduled_end=Case(*(When(pk=p.visit_id, then=Value(p.end)) for p in schedule.placements)),
+    )
     for p in schedule.placements:
-        Visit.objects.filter(pk=p.visit_id).update(
-            status=Visit.Status.SCHEDULED, scheduled_start=p.start, scheduled_end=p.end
-        )
         visit = visits[p.visit_id]
         visit.status, visit.scheduled_start, visit.scheduled_end = Visit.Status.SCHEDULED, p.start, p.end
-    placed = [p.visit_id for p in schedule.placements]
     accepted = [offer.id for p in schedule.placements for offer in p.offers]
     Proposal.objects.filter(pk__in=accepted).update(status=Proposal.Status.ACCEPTED)
     Proposal.objects.filter(visit_id__in=placed, status=Proposal.Status.ACTIVE).update(status=Proposal.Status.REJECTED)
@@ -134,8 +138,8 @@ def book_schedule(group: VisitGroup, visits: dict[int, Visit], schedule: Schedul
         status=RescheduleOffer.Status.EXPIRED, responded_at=now
     )
     ticket = group.ticket
-    others_unmatched = ticket.visit_groups.filter(status=G.NEEDS_HELPDESK).exclude(pk=group.pk).exists()
-    if TicketFlag.UNMATCHED_VISITS in ticket.flags and not others_unmatched:
+    flagged = TicketFlag.UNMATCHED_VISITS in ticket.flags
+    if flagged and not ticket.visit_groups.filter(status=G.NEEDS_HELPDESK).exclude(pk=group.pk).exists():
         ticket_remove_flag(ticket=ticket, flag=TicketFlag.UNMATCHED_VISITS, actor=None, reason="visits scheduled")
     _notify_scheduled(group, visits, schedule, bookings)
     return bookings
@@ -181,6 +185,9 @@ def _notify_scheduled(group: VisitGroup, visits: dict[int, Visit], schedule: Sch
     ticket = group.ticket
     customer = ticket.customer
     stamp = min(b.pk for b in bookings)  # one key per booking, however often the group is rebooked
+    key = f"group-scheduled:{group.pk}:{stamp}"
+    calendar_link = reverse("visits:calendar", args=[group.pk])
+    messages = []
     with translation.override(customer.language):
         lines = [
             _("%(when)s – %(skill)s with %(experts)s")
@@ -191,26 +198,35 @@ def _notify_scheduled(group: VisitGroup, visits: dict[int, Visit], schedule: Sch
             }
             for p in schedule.placements
         ]
-        notify(
-            key=f"group-scheduled:{group.pk}:{stamp}",
-            user=customer,
-            subject=_("Your visit for ticket #%(number)s is booked") % {"number": ticket.number},
-            body="\n".join(lines),
-            link=reverse("tickets:detail", args=[ticket.pk]),
-            calendar_link=reverse("visits:calendar", args=[group.pk]),
+        messages.append(
+            Message(
+                key=key,
+                user=customer,
+                subject=_("Your visit for ticket #%(number)s is booked") % {"number": ticket.number},
+                body="\n".join(lines),
+                link=reverse("tickets:detail", args=[ticket.pk]),
+                calendar_link=calendar_link,
+            )
         )
     for expert_id, expert in experts.items():
         mine = [p for p in schedule.placements if expert_id in p.expert_ids]
         with translation.override(expert.user.language):
-            notify(
-                key=f"group-scheduled:{group.pk}:{stamp}",
-                user=expert.user,
-                subject=_("You are booked: %(when)s") % {"when": when(mine[0].start)},
-                body="\n".join(
-                    _("%(when)s – %(skill)s, ticket #%(number)s")
-                    % {"when": when(p.start), "skill": visits[p.visit_id].required_skill.name, "number": ticket.number}
-                    for p in mine
-                ),
-                link=reverse("experts:schedule"),
-                calendar_link=reverse("visits:calendar", args=[group.pk]),
+            messages.append(
+                Message(
+                    key=key,
+                    user=expert.user,
+                    subject=_("You are booked: %(when)s") % {"when": when(mine[0].start)},
+                    body="\n".join(
+                        _("%(when)s – %(skill)s, ticket #%(number)s")
+                        % {
+                            "when": when(p.start),
+                            "skill": visits[p.visit_id].required_skill.name,
+                            "number": ticket.number,
+                        }
+                        for p in mine
+                    ),
+                    link=reverse("experts:schedule"),
+                    calendar_link=calendar_link,
+                )
             )
+    notify_many(messages)
