@@ -134,6 +134,7 @@ def start_gunicorn(port: int, workers: int, model_dir: Path) -> subprocess.Popen
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "LOG_LEVEL": "WARNING",
         "MODEL_DIR": str(model_dir),
+        "CONN_MAX_AGE": "600",  # keep each worker on one connection, so its backend's CPU can be measured
     }
     gunicorn = Path(sys.executable).parent / "gunicorn"
     process = subprocess.Popen(
@@ -215,6 +216,15 @@ def run_load(port: int, tokens: list[str], per_client: int, texts: list[tuple[st
     return wall, clients
 
 
+def backend_pids(database: str) -> list[int]:
+    """The PostgreSQL server processes connected to the bench database (the workers' connections)."""
+    import psycopg
+
+    with psycopg.connect(_env.database_url("postgres"), autocommit=True) as conn:
+        rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [database]).fetchall()
+    return [row[0] for row in rows]
+
+
 def checks() -> dict[str, int]:
     from django.db import connection
 
@@ -282,7 +292,13 @@ def main() -> int:
         print("  warming up (each worker loads the models once)…", flush=True)
         run_load(port, tokens[:4], 10, texts)
         rss_idle = {pid: _env.rss_mb(pid) for pid in _env.children(process.pid)}
+        workers = _env.children(process.pid)
+        backends = backend_pids(BENCH_DB)
+        cpu_before = [sum(_env.cpu_seconds(p) for p in group) for group in (workers, backends)]
         wall, clients = run_load(port, tokens, args.tickets // args.clients, texts)
+        backends_after = backend_pids(BENCH_DB)
+        cpu_after = [sum(_env.cpu_seconds(p) for p in group) for group in (workers, backends_after)]
+        new_backends = set(backends_after) - set(backends)  # connections opened during the run
         rss = {pid: _env.rss_mb(pid) for pid in _env.children(process.pid)}
         stop(process)
         process = None
@@ -306,6 +322,10 @@ def main() -> int:
     errors = [e for c in clients for e in c.errors]
     created = statuses.get(201, 0)
     rate = created / wall
+    web_ms, db_ms = (
+        (after - before) * 1000 / max(created, 1) for before, after in zip(cpu_before, cpu_after, strict=True)
+    )
+    capacity = 1000 * (os.cpu_count() or 1) / (web_ms + db_ms) if web_ms + db_ms else 0.0
     p = _env.percentiles(timings)
     worst_rss = max((v for v in rss.values() if v is not None), default=0.0)
     violations = sum(found.values())
@@ -328,6 +348,8 @@ def main() -> int:
         f"| latency p95 | {p['p95']:.1f} ms | ≤ {TARGET_P95_MS:.0f}: "
         f"{'met' if p['p95'] <= TARGET_P95_MS else 'NOT met'} |",
         f"| latency p99 / max | {p['p99']:.1f} / {p['max']:.1f} ms | |",
+        f"| CPU per ticket: web workers / PostgreSQL | {web_ms:.1f} / {db_ms:.1f} ms | |",
+        f"| ceiling if the {os.cpu_count()} CPUs did nothing else | {capacity:.0f} tickets/s | |",
         f"| web worker RSS after warm-up (models loaded) | "
         f"{', '.join(f'{v:.0f}' for v in rss_idle.values() if v)} MB | |",
         f"| web worker RSS after the run | {', '.join(f'{v:.0f}' for v in rss.values() if v)} MB | "
@@ -335,7 +357,10 @@ def main() -> int:
         "",
         f"Answers {dict(sorted(statuses.items()))}; client errors {len(errors)}"
         f"{f' e.g. {errors[:2]}' if errors else ''}. "
-        f"Outcome: {results}. Consistency (SQL): {found} ({'ok' if violations == 0 else 'VIOLATED'}).",
+        f"Outcome: {results}. Consistency (SQL): {found} ({'ok' if violations == 0 else 'VIOLATED'}). "
+        f"CPU is measured from /proc for the gunicorn workers and the PostgreSQL backends serving them"
+        f"{f' ({len(new_backends)} connections opened during the run are not counted)' if new_backends else ''}; "
+        "the rest of the machine (the client threads, other processes) is what the load average shows.",
         "",
     ]
     _env.record("\n".join(lines), enabled=not args.no_record)

@@ -36,12 +36,15 @@ class QueueFilter(TicketFilter):
     """The live queue's filters: the ticket list's, plus the SLA colour (annotated by
     tickets.queue_selectors.queue_annotate)."""
 
-    sla = django_filters.MultipleChoiceFilter(field_name="sla_colour", label="SLA state", choices=[])
+    # distinct=False: these filters join nothing, and DISTINCT would defeat the queue's top-N index scan.
+    status = django_filters.MultipleChoiceFilter(choices=Ticket.Status.choices, distinct=False)
+    priority = django_filters.MultipleChoiceFilter(choices=Priority.choices, distinct=False)
+    sla = django_filters.MultipleChoiceFilter(field_name="sla_colour", label="SLA state", choices=[], distinct=False)
 
     class Meta(TicketFilter.Meta):
         fields = ["status", "priority", "category", "team", "assigned_agent", "unassigned", "q", "sla"]
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         from tickets.queue_selectors import SLA_STATES
 

@@ -7,23 +7,26 @@ from django.db.models import (
     CharField,
     Count,
     DateTimeField,
+    DurationField,
     ExpressionWrapper,
     F,
     FloatField,
+    Func,
     IntegerField,
     Q,
     QuerySet,
     Value,
     When,
 )
-from django.db.models.functions import Extract, Greatest, Now
+from django.db.models.functions import Cast, Extract, Floor, Greatest, Now
+from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from tickets.models import OPEN_STATUSES, AgentProfile, Priority, SLAStatus, Ticket
 from tickets.permissions import can_work_queue
 
-QUEUE_LIMIT = 200  # rows shown; the counts cover every matching ticket
+QUEUE_LIMIT = 50  # rows shown (a screen or a wall TV); the filters narrow it; the counts cover every matching ticket
 
 # Colour of a row by the share of its window used; "none" when the ticket has no deadline.
 GREEN, YELLOW, ORANGE, RED, NONE = "green", "yellow", "orange", "red", "none"
@@ -51,28 +54,47 @@ def _epoch(expression: object) -> Extract:
     return Extract(expression, "epoch")
 
 
+class WindowInstant(Func):
+    """start + share × (end − start): the instant at which `share` of the window is used."""
+
+    output_field = DateTimeField()
+
+    def __init__(self, start: F, end: F, share: float) -> None:
+        super().__init__(start, end, Value(share))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (start, p_start), (end, p_end), (share, p_share) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        return f"({start} + ({end} - {start}) * {share})", (*p_start, *p_end, *p_start, *p_share)
+
+
 def queue_annotate(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
     """next_due: first-response due until answered, else resolution due; window_used: percentage
     of [created_at, next_due] elapsed by the database's now(); sla_colour: the row's colour."""
     answered = Q(first_response_at__isnull=False)
-    next_due = Case(When(answered, then=F("resolution_due")), default=F("first_response_due"), output_field=DateTimeField())
+    next_due = Case(
+        When(answered, then=F("resolution_due")), default=F("first_response_due"), output_field=DateTimeField()
+    )
     next_status = Case(
         When(answered, then=F("resolution_sla")), default=F("first_response_sla"), output_field=CharField()
     )
     qs = qs.annotate(next_due=next_due, next_sla=next_status)
-    window = Greatest(_epoch(F("next_due")) - _epoch(F("created_at")), Value(1.0))
-    used = ExpressionWrapper(
-        (_epoch(Now()) - _epoch(F("created_at"))) * Value(100.0) / window, output_field=FloatField()
-    )
+    elapsed = _epoch(ExpressionWrapper(Now() - F("created_at"), output_field=DurationField()))
+    length = _epoch(ExpressionWrapper(F("next_due") - F("created_at"), output_field=DurationField()))
+    used = ExpressionWrapper(Value(100.0) * elapsed / Greatest(length, Value(1.0)), output_field=FloatField())
     ranks = [When(priority=value, then=Value(Priority.rank(value))) for value in Priority.values]
     return qs.annotate(
         window_used=used,
+        used_percent=Cast(Floor(F("window_used")), IntegerField()),
         priority_rank=Case(*ranks, default=Value(99), output_field=IntegerField()),
+        # Timestamps compared directly (no per-row epoch maths): the counts aggregate evaluates
+        # this for every open ticket.
         sla_colour=Case(
             When(next_due__isnull=True, then=Value(NONE)),
             When(Q(next_sla=SLAStatus.BREACHED) | Q(next_due__lte=Now()), then=Value(RED)),
-            When(window_used__lt=50, then=Value(GREEN)),
-            When(window_used__lt=75, then=Value(YELLOW)),
+            When(GreaterThan(WindowInstant(F("created_at"), F("next_due"), 0.5), Now()), then=Value(GREEN)),
+            When(GreaterThan(WindowInstant(F("created_at"), F("next_due"), 0.75), Now()), then=Value(YELLOW)),
             default=Value(ORANGE),
             output_field=CharField(),
         ),
@@ -100,11 +122,11 @@ def queue_rows(qs: QuerySet[Ticket], *, sort: str) -> list[Ticket]:
 
 
 def queue_counts(qs: QuerySet[Ticket]) -> dict[str, int]:
-    """Tickets per colour and in total, in one aggregate query."""
-    counts = qs.order_by().aggregate(
-        total=Count("pk"), **{state: Count("pk", filter=Q(sla_colour=state)) for state, _label in SLA_STATES}
-    )
-    return counts
+    """Tickets per colour and in total, in one query (grouped: the colour is computed once a row)."""
+    counts = dict.fromkeys((state for state, _label in SLA_STATES), 0)
+    for colour, n in qs.order_by().values_list("sla_colour").annotate(n=Count("pk")).values_list("sla_colour", "n"):
+        counts[colour] = n
+    return {"total": sum(counts.values()), **counts}
 
 
 def agent_load_list(*, user: User) -> list[AgentProfile]:
@@ -116,9 +138,7 @@ def agent_load_list(*, user: User) -> list[AgentProfile]:
         .select_related("user", "team")
         .annotate(
             load_pct=ExpressionWrapper(F("current_ticket_count") * 100 / F("max_tickets"), output_field=IntegerField()),
-            overloaded=Case(
-                When(current_ticket_count__gt=F("max_tickets"), then=Value(True)), default=Value(False)
-            ),
+            overloaded=Case(When(current_ticket_count__gt=F("max_tickets"), then=Value(True)), default=Value(False)),
         )
         .order_by("-load_pct", "user__full_name", "pk")
     )

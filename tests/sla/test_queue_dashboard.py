@@ -75,7 +75,10 @@ def test_after_the_first_response_the_resolution_window_counts(agent_client):
 
 def test_only_open_tickets_and_only_for_staff(agent_client):
     open_ticket = TicketFactory.create()
-    TicketFactory.create(status=Ticket.Status.RESOLVED, resolved_at=timezone.now())
+    done = TicketFactory.create()
+    Ticket.objects.filter(pk=done.pk).update(
+        status=Ticket.Status.CLOSED, resolved_at=timezone.now(), closed_at=timezone.now()
+    )
     customer = open_ticket.customer
 
     assert list(queue_tickets_visible_to(user=agent_client.agent.user).values_list("pk", flat=True)) == [open_ticket.pk]
@@ -103,8 +106,8 @@ def test_the_page_sorts_by_the_next_deadline_and_shows_the_breached_badge(agent_
     [("due", ["a", "b", "c"]), ("-due", ["c", "b", "a"]), ("used", ["a", "b", "c"]), ("priority", ["b", "c", "a"])],
 )
 def test_sort_options(agent_client, sort, expected):
-    a = _set_window(TicketFactory.create(subject="a", priority="LOW"), 0.9)
-    b = _set_window(TicketFactory.create(subject="b", priority="URGENT"), 0.5)
+    _set_window(TicketFactory.create(subject="a", priority="LOW"), 0.9)
+    _set_window(TicketFactory.create(subject="b", priority="URGENT"), 0.5)
     c = _set_window(TicketFactory.create(subject="c", priority="HIGH"), 0.1)
     Ticket.objects.filter(pk=c.pk).update(first_response_due=c.created_at + WINDOW * 3)
 
@@ -160,7 +163,7 @@ def test_the_rows_partial_carries_the_querystring_and_the_counts_out_of_band(age
     html = response.content.decode()
     assert html.lstrip().startswith('<tbody id="queue-rows" hx-get="/agent/queue/rows/?priority=HIGH&amp;sort=used"')
     assert 'hx-trigger="every 5s"' in html
-    assert f'class="queue-row sla-yellow"' in html and f"#{ticket.number}" in html
+    assert 'class="queue-row sla-yellow"' in html and f"#{ticket.number}" in html
     assert '<div id="queue-counts" class="queue-counts" hx-swap-oob="true"' in html
     assert "<html" not in html
 
@@ -179,10 +182,13 @@ def test_the_agent_load_panel_highlights_overloaded_agents(agent_client):
     response = agent_client.get(reverse("agent:queue"))
 
     agents = response.context["agents"]
-    assert [(a.pk, a.overloaded, a.load_pct) for a in agents] == [(busy.pk, True, 150), (agent_client.agent.pk, False, 0)]
+    assert [(a.pk, a.overloaded, a.load_pct) for a in agents] == [
+        (busy.pk, True, 150),
+        (agent_client.agent.pk, False, 0),
+    ]
     html = response.content.decode()
     assert f'id="agent-load-{busy.pk}"' in html and "is-overloaded" in html
-    assert 'name="from_agent" value="%s"' % busy.pk in html
+    assert f'name="from_agent" value="{busy.pk}"' in html
 
 
 def test_rebalance_moves_the_most_urgent_tickets_through_ticket_assign(agent_client):
@@ -192,7 +198,8 @@ def test_rebalance_moves_the_most_urgent_tickets_through_ticket_assign(agent_cli
     target = agent_client.agent
 
     response = agent_client.post(
-        reverse("agent:rebalance"), {"from_agent": busy.pk, "to_agent": target.pk, "count": 2, "next": "/agent/queue/?sort=used"}
+        reverse("agent:rebalance"),
+        {"from_agent": busy.pk, "to_agent": target.pk, "count": 2, "next": "/agent/queue/?sort=used"},
     )
 
     assert (response.status_code, response["Location"]) == (302, "/agent/queue/?sort=used")

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -60,6 +61,7 @@ def _rows_context(request: AuthedHttpRequest) -> dict:
         "querystring": request.GET.urlencode(),
         "refresh_seconds": REFRESH_SECONDS,
         "tv": request.GET.get("tv") == "1",
+        "detail_prefix": reverse("agent:ticket-detail", args=[0])[:-2],  # + pk + "/", no reverse per row
     }
 
 

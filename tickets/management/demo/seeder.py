@@ -38,7 +38,7 @@ from tickets.models import (
 )
 
 BERLIN = ZoneInfo("Europe/Berlin")
-PROJECT_APPS = ("accounts", "catalog", "tickets", "experts", "visits", "billing", "kb")
+PROJECT_APPS = ("accounts", "catalog", "tickets", "experts", "visits", "billing", "kb", "notifications", "triage")
 LEAD_GROUP = "Team leads"
 
 
