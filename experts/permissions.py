@@ -8,4 +8,3 @@ from accounts.models import User
 def can_work_jobs(user: User | AnonymousUser) -> bool:
     """Active experts: the job board, proposals, their schedule and visits."""
     return bool(user.is_authenticated and user.is_active and user.is_expert)
-

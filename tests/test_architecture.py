@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["accounts", "catalog", "tickets", "experts", "visits", "billing", "kb", "helpdesk"]
+APPS = ["accounts", "catalog", "tickets", "experts", "visits", "billing", "kb", "notifications", "triage", "helpdesk"]
 
 
 def _app_sources():

@@ -9,8 +9,8 @@ from helpdesk.errors import DomainValidationError, InvalidTransitionError
 from tests.factories import AgentProfileFactory, AgentSkillFactory, CategoryFactory, TicketFactory
 from tickets.models import AgentProfile, Priority, Ticket, TicketEvent, TicketFlag
 from tickets.services import ticket_assign, ticket_create, ticket_transition
-from tickets.services.routing import agent_set_availability
 from tickets.services.triage import ticket_set_category
+from tickets.services.waiting import agent_set_availability
 from triage.datasets import load_agent_labels
 
 pytestmark = pytest.mark.django_db

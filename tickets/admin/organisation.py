@@ -21,7 +21,7 @@ from tickets.models import (
     Team,
     Ticket,
 )
-from tickets.services import routing
+from tickets.services import waiting
 
 
 class BusinessHoursInline(admin.TabularInline):
@@ -129,7 +129,7 @@ class AgentProfileAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         # More room (available again, higher max, another team): waiting tickets follow on commit.
         if change and {"is_available", "max_tickets", "team"} & set(form.changed_data):
-            routing.on_capacity_freed(obj.pk, trigger=str(_("agent settings changed")))
+            waiting.on_capacity_freed(obj.pk, trigger=str(_("agent settings changed")))
 
 
 @admin.register(AgentSkill)

@@ -29,8 +29,9 @@ from tickets.models import (
     TicketFlag,
 )
 from tickets.services.intake import customer_is_vip, intake_decide
-from tickets.services.routing import on_capacity_freed, route_to_agent
+from tickets.services.routing import route_to_agent
 from tickets.services.sla import sla_clock_resume, sla_clock_stop, sla_deadlines
+from tickets.services.waiting import on_capacity_freed
 
 S = Ticket.Status
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {

@@ -1,6 +1,7 @@
 """Routing: the team and tier (ordered RoutingRule table, then the category's default team, then
 overflow), and the agent inside the team (weighted score of free capacity, skill level and
 handle time). Every decision stores its inputs and score breakdown in Ticket.routing_reason.
+Tickets that wait for capacity are handed out by tickets/services/waiting.py.
 
 Load counters: an agent's `current_ticket_count` only grows through a conditional UPDATE
 (`... WHERE current_ticket_count < max_tickets`), in the transaction that gives the ticket to
@@ -15,19 +16,17 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from helpdesk.errors import DomainValidationError
 from tickets.models import (
     OPEN_STATUSES,
     AgentProfile,
     AgentSkill,
     Category,
-    Priority,
     Team,
     Ticket,
     TicketEvent,
@@ -289,7 +288,8 @@ def _claim(ranked: list[AgentScore], now: datetime) -> AgentScore | None:
     return next(s for s in ranked if s.agent.pk == row[0])
 
 
-def _give(ticket: Ticket, agent: AgentProfile, *, reason: dict[str, Any], actor: User | None) -> None:
+def give_ticket(ticket: Ticket, agent: AgentProfile, *, reason: dict[str, Any], actor: User | None) -> None:
+    """Record the assignment (the caller has claimed the agent's capacity in this transaction)."""
     ticket.assigned_agent = agent
     ticket.routing_reason = {**(ticket.routing_reason or {}), "agent": reason}
     ticket.save(update_fields=["assigned_agent", "routing_reason", "updated_at"])
@@ -333,110 +333,5 @@ def route_to_agent(*, ticket: Ticket, actor: User | None = None) -> Ticket:
     )
     if chosen is not ranked[0]:
         reason["note"] = _("higher-ranked agents were taken by tickets filed at the same moment")
-    _give(ticket, chosen.agent, reason=reason, actor=actor)
+    give_ticket(ticket, chosen.agent, reason=reason, actor=actor)
     return ticket
-
-
-# --- waiting tickets: assigned the moment an agent has room -----------------------------------
-
-
-def _next_waiting_ticket(agent: AgentProfile, *, exclude: int | None) -> Ticket | None:
-    skills = list(AgentSkill.objects.filter(agent=agent).values_list("category_id", flat=True))
-    if not skills:
-        return None
-    urgency = Case(
-        *(When(priority=p, then=Value(Priority.rank(p))) for p in Priority.values),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    return (
-        Ticket.objects.select_for_update(skip_locked=True, of=("self",))
-        .filter(
-            team_id=agent.team_id,
-            assigned_agent__isnull=True,
-            status__in=OPEN_STATUSES,
-            category_id__in=skills,
-            tier__lte=agent.tier,
-        )
-        .exclude(pk=exclude)
-        .annotate(urgency=urgency)
-        .order_by("-urgency", "created_at", "pk")
-        .first()
-    )
-
-
-def routing_fill_capacity(*, agent_id: int, trigger: str, exclude_ticket_id: int | None = None) -> int:
-    """Give waiting tickets of the agent's team to this agent while it has free capacity (called on
-    commit when an agent's ticket leaves the open statuses or the agent becomes available).
-    Returns how many tickets it assigned. Each ticket is its own transaction. `exclude_ticket_id`:
-    a ticket just taken away from this agent, which must not come straight back."""
-    trigger = str(trigger)  # may arrive as a lazy translation; it is stored as JSON
-    assigned = 0
-    while assigned < 100:
-        with transaction.atomic():
-            agent = AgentProfile.objects.select_related("user", "team").filter(pk=agent_id).first()
-            if agent is None or agent.team_id is None or not agent.is_available:
-                break
-            if agent.current_ticket_count >= agent.max_tickets:
-                break
-            ticket = _next_waiting_ticket(agent, exclude=exclude_ticket_id)
-            if ticket is None:
-                break
-            now = timezone.now()
-            taken = AgentProfile.objects.filter(
-                pk=agent.pk, is_available=True, current_ticket_count__lt=F("max_tickets")
-            ).update(current_ticket_count=F("current_ticket_count") + 1, last_assigned_at=now)
-            if not taken:
-                break
-            agent.refresh_from_db(fields=["current_ticket_count"])
-            previous = (ticket.routing_reason or {}).get("agent") or {}
-            reason = {
-                "at": now.isoformat(),
-                "outcome": "assigned_when_free",
-                "trigger": trigger,
-                "summary": _("%(name)s had free capacity (%(trigger)s); the ticket had waited in the team queue")
-                % {"name": agent.user.display_name, "trigger": trigger},
-                "chosen": {
-                    "id": agent.pk,
-                    "name": agent.user.display_name,
-                    "current": agent.current_ticket_count - 1,
-                    "max": agent.max_tickets,
-                },
-                "queued": {k: previous[k] for k in ("at", "summary") if k in previous},
-            }
-            _give(ticket, agent, reason=reason, actor=None)
-            assigned += 1
-    return assigned
-
-
-def on_capacity_freed(agent_id: int | None, *, trigger: str, exclude_ticket_id: int | None = None) -> None:
-    """Schedule `routing_fill_capacity` for after the current transaction commits."""
-    if agent_id is None:
-        return
-
-    def fill() -> None:
-        routing_fill_capacity(agent_id=agent_id, trigger=trigger, exclude_ticket_id=exclude_ticket_id)
-
-    transaction.on_commit(fill, robust=True)
-
-
-@transaction.atomic
-def agent_set_availability(
-    *, agent: AgentProfile, is_available: bool | None = None, max_tickets: int | None = None, actor: User | None
-) -> AgentProfile:
-    """Change an agent's availability or capacity; waiting tickets follow on commit."""
-    locked = AgentProfile.objects.select_for_update().get(pk=agent.pk)
-    fields = []
-    if is_available is not None and is_available != locked.is_available:
-        locked.is_available = is_available
-        fields.append("is_available")
-    if max_tickets is not None and max_tickets != locked.max_tickets:
-        if max_tickets < 1:
-            raise DomainValidationError(_("An agent needs room for at least one ticket."), field="max_tickets")
-        locked.max_tickets = max_tickets
-        fields.append("max_tickets")
-    if fields:
-        locked.save(update_fields=fields)
-    if locked.is_available and locked.current_ticket_count < locked.max_tickets:
-        on_capacity_freed(locked.pk, trigger=_("agent available"))
-    return locked
