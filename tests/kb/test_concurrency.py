@@ -1,40 +1,15 @@
 """Races on real PostgreSQL: threads with their own connections."""
 
-import threading
-from collections.abc import Callable
-
 import pytest
-from django.db import connection
 
 from kb.models import Article, ArticleFeedback, DeflectionEvent, TicketArticleLink
 from kb.services import article_deflect, article_record_view, article_vote, ticket_article_link, ticket_self_serve
+from tests.concurrency import race as _race
 from tests.factories import AgentProfileFactory, ArticleFactory, ArticleSuggestionFactory, TicketFactory
 from tickets.models import Ticket
 from tickets.services import ticket_transition
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _race(calls: list[Callable[[], object]]) -> list[object]:
-    """Run the calls at the same moment in threads; return each result or exception."""
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def run(i: int, call: Callable[[], object]) -> None:
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as exc:  # collected and asserted on by the test
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 def test_simultaneous_votes_of_one_session_count_once_and_views_never_get_lost():

@@ -1,43 +1,20 @@
 """Two sweeps (or two clusters) at the same moment, on real PostgreSQL with one connection per
 thread: every (ticket, clock, level) escalates exactly once, statuses change once, hops once."""
 
-import threading
 from collections import Counter
-from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from accounts.models import Role
+from tests.concurrency import race as _race
 from tests.factories import AgentProfileFactory, SLAPolicyFactory, TeamFactory, TicketFactory, UserFactory
 from tickets.models import Escalation, SLAAlert, TicketEvent
 from tickets.services.alerts import alert_raise, alerts_pass_on
 from tickets.services.sweep import sla_sweep
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _race(calls: list[Callable[[], object]]) -> list[object]:
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def run(i: int, call: Callable[[], object]) -> None:
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as exc:  # collected and asserted on by the test
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 def _tickets(n: int, now):

@@ -1,39 +1,14 @@
 """Real concurrency on PostgreSQL: threads, each with its own connection."""
 
-import threading
-from collections.abc import Callable
-
 import pytest
-from django.db import connection
 
 from helpdesk.errors import DomainError
+from tests.concurrency import race as _race
 from tests.factories import AgentProfileFactory, TicketFactory
 from tickets.models import AgentProfile, Ticket, TicketEvent
 from tickets.services import ticket_assign, ticket_transition
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _race(calls: list[Callable[[], object]]) -> list[object]:
-    """Run the calls at the same moment in threads; return each result or exception."""
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def run(i: int, call: Callable[[], object]) -> None:
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as exc:  # collected and asserted on by the test
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 def test_two_agents_resolving_at_once_produce_exactly_one_transition():

@@ -2,38 +2,14 @@
 push an agent past max_tickets, and every agent's counter equals their open tickets; freeing
 capacity at once hands the waiting tickets out just as exactly."""
 
-import threading
-from collections.abc import Callable
-
 import pytest
-from django.db import connection
 
+from tests.concurrency import race as _race
 from tests.factories import AgentProfileFactory, AgentSkillFactory, CustomerFactory
 from tickets.models import OPEN_STATUSES, AgentProfile, Ticket
 from tickets.services import ticket_create, ticket_transition
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _race(calls: list[Callable[[], object]]) -> list[object]:
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def run(i: int, call: Callable[[], object]) -> None:
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as exc:  # collected and asserted on by the test
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 def _assert_counters_exact() -> None:

@@ -1,16 +1,15 @@
 """Real races on PostgreSQL (threads, each with its own connection): concurrent proposals and
 concurrent finalizations never book a visit twice or an expert into two places at once."""
 
-import threading
 from collections.abc import Callable
 from itertools import combinations
 
 import pytest
-from django.db import connection
 
 from experts.models import Proposal
 from experts.services import proposal_create, proposal_withdraw
 from helpdesk.errors import DomainError
+from tests.concurrency import race as _race
 from tests.factories import ProposalFactory
 from tests.visits.helpers import at, expert, group, schedule_directly, skill
 from visits.models import Booking, Incident, Visit, VisitGroup
@@ -19,28 +18,6 @@ from visits.services.incidents import incident_report
 from visits.services.replacements import replacement_accept
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _race(calls: list[Callable[[], object]]) -> list[object]:
-    """Run the calls at the same moment in threads; return each result or exception."""
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def run(i: int, call: Callable[[], object]) -> None:
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as exc:  # collected and asserted on by the test
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 def assert_consistent() -> None:
