@@ -55,6 +55,8 @@ def send_email(notification: Notification) -> None:
         headers={"Message-ID": f"<notification-{notification.idempotency_key}@{domain}>"},
         connection=get_connection(timeout=settings.NOTIFICATION_EMAIL_TIMEOUT),
     )
+    for attachment in notification.attachments:
+        message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
     try:
         message.send(fail_silently=False)
     except smtplib.SMTPRecipientsRefused as exc:

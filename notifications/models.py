@@ -27,6 +27,9 @@ class Notification(models.Model):
     subject = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     link = models.CharField(max_length=500, blank=True, help_text=_("Where the in-app entry leads (a path)."))
+    attachments = models.JSONField(
+        default=list, blank=True, help_text="Email attachments: [{filename, content, mimetype}] (text content)."
+    )
     idempotency_key = models.CharField(max_length=200, unique=True)
 
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)

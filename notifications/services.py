@@ -52,6 +52,7 @@ class Draft:
     recipient: User | None = None
     webhook_url: str = ""
     link: str = ""
+    attachments: tuple[tuple[str, str, str], ...] = ()  # (filename, text content, mimetype), email only
 
 
 def _row(draft: Draft, now: datetime) -> Notification | None:
@@ -73,6 +74,11 @@ def _row(draft: Draft, now: datetime) -> Notification | None:
         subject=draft.subject[:200],
         body=draft.body,
         link=draft.link[:500],
+        attachments=[
+            {"filename": name, "content": content, "mimetype": mimetype}
+            for name, content, mimetype in draft.attachments
+            if draft.channel == Channel.EMAIL
+        ],
         status=Status.SENT if in_app else Status.PENDING,
         sent_at=now if in_app else None,
         next_attempt_at=now,
@@ -125,6 +131,7 @@ def notification_enqueue(
             "subject",
             "body",
             "link",
+            "attachments",
             "status",
             "sent_at",
             "next_attempt_at",

@@ -2,17 +2,19 @@
 (`notifications.services.notifications_enqueue`), in the caller's transaction: delivered after
 commit, never twice for one key. Each person gets an in-app entry and an email.
 
-Calendar invitations: the outbox carries no attachments yet, so emails link to the .ics of the
-visits (visits/ics.py, served by `visits:calendar`); attach it here once the outbox can."""
+Booking emails carry the visits as an .ics calendar invitation (the recipient's own view of the
+group: an expert gets the visits they are booked on) and link to the same file (`visits:calendar`)."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.urls import reverse
 
 from accounts.models import User
 from notifications.models import Notification
 from notifications.services import Draft, notifications_enqueue
+from visits.ics import calendar
 
 
 def absolute_url(path: str) -> str:
@@ -26,13 +28,19 @@ class Message:
     subject: str
     body: str
     link: str
-    calendar_link: str = ""
+    calendar_group_id: int | None = None
 
     def drafts(self) -> list[Draft]:
         Channel = Notification.Channel
         lines = [self.body, "", absolute_url(self.link)]
-        if self.calendar_link:
-            lines += ["", f"Calendar: {absolute_url(self.calendar_link)}"]
+        invitation: tuple[tuple[str, str, str], ...] = ()
+        if self.calendar_group_id is not None:
+            lines += ["", f"Calendar: {absolute_url(reverse('visits:calendar', args=[self.calendar_group_id]))}"]
+            from visits.selectors import calendar_events_for  # selectors import the services: load late
+
+            events = calendar_events_for(user=self.user, group_id=self.calendar_group_id)
+            if events:
+                invitation = ((f"visits-{self.calendar_group_id}.ics", calendar(events), "text/calendar"),)
         base = f"visits:{self.key}:{self.user.pk}"
         return [
             Draft(
@@ -49,6 +57,7 @@ class Message:
                 recipient=self.user,
                 subject=self.subject,
                 body="\n".join(lines),
+                attachments=invitation,
             ),
         ]
 
@@ -58,6 +67,7 @@ def notify_many(messages: Iterable[Message]) -> None:
     notifications_enqueue([draft for message in messages for draft in message.drafts()])
 
 
-def notify(*, key: str, user: User, subject: str, body: str, link: str, calendar_link: str = "") -> None:
+def notify(*, key: str, user: User, subject: str, body: str, link: str, calendar_group_id: int | None = None) -> None:
     """An in-app entry and an email for `user`; `key` makes the pair unique per cause."""
-    notify_many([Message(key=key, user=user, subject=subject, body=body, link=link, calendar_link=calendar_link)])
+    message = Message(key=key, user=user, subject=subject, body=body, link=link, calendar_group_id=calendar_group_id)
+    notify_many([message])

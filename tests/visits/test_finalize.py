@@ -1,6 +1,6 @@
 """Finalization on the database: the rule's schedule is booked atomically, exactly once."""
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from django.db import DatabaseError, transaction
@@ -58,6 +58,22 @@ def test_one_proposal_in_the_window_books_the_visit(django_capture_on_commit_cal
     email = sent.get(recipient=g.ticket.customer, channel="EMAIL")
     assert f"/visits/groups/{g.pk}/calendar.ics" in email.body
     assert who.user.display_name in email.body
+
+
+def test_booking_emails_carry_a_calendar_invitation(django_capture_on_commit_callbacks, mailoutbox):
+    trade = skill()
+    g = group(trade)
+    who = expert(trade)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal_create(expert=who, visit=g.visits.get(), start_times=[at(10)])
+
+    delivered = {m.to[0]: m for m in mailoutbox}
+    for user in (g.ticket.customer, who.user):
+        [(filename, content, mimetype)] = delivered[user.email].attachments
+        assert (filename, mimetype) == (f"visits-{g.pk}.ics", "text/calendar")
+        assert "BEGIN:VCALENDAR" in content
+        assert f"DTSTART:{at(10).astimezone(UTC):%Y%m%dT%H%M%SZ}" in content
 
 
 def test_the_earliest_start_then_the_earliest_proposers_win(django_capture_on_commit_callbacks):

@@ -186,7 +186,6 @@ def _notify_scheduled(group: VisitGroup, visits: dict[int, Visit], schedule: Sch
     customer = ticket.customer
     stamp = min(b.pk for b in bookings)  # one key per booking, however often the group is rebooked
     key = f"group-scheduled:{group.pk}:{stamp}"
-    calendar_link = reverse("visits:calendar", args=[group.pk])
     messages = []
     with translation.override(customer.language):
         lines = [
@@ -205,7 +204,7 @@ def _notify_scheduled(group: VisitGroup, visits: dict[int, Visit], schedule: Sch
                 subject=_("Your visit for ticket #%(number)s is booked") % {"number": ticket.number},
                 body="\n".join(lines),
                 link=reverse("tickets:detail", args=[ticket.pk]),
-                calendar_link=calendar_link,
+                calendar_group_id=group.pk,
             )
         )
     for expert_id, expert in experts.items():
@@ -226,7 +225,7 @@ def _notify_scheduled(group: VisitGroup, visits: dict[int, Visit], schedule: Sch
                         for p in mine
                     ),
                     link=reverse("experts:schedule"),
-                    calendar_link=calendar_link,
+                    calendar_group_id=group.pk,
                 )
             )
     notify_many(messages)

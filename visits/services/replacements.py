@@ -86,7 +86,7 @@ def replacement_accept(*, visit: Visit, expert: ExpertProfile) -> Booking:
             subject=_("You are booked: %(when)s") % {"when": when(locked.scheduled_start)},
             body=_("You took over a visit for ticket #%(number)s.") % {"number": group.ticket.number},
             link=reverse("experts:schedule"),
-            calendar_link=reverse("visits:calendar", args=[group.pk]),
+            calendar_group_id=group.pk,
         )
     return booking
 
