@@ -34,7 +34,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
-        pytest.skip(f"Chromium not installed at {CHROMIUM}")
+        # A missing browser is a broken setup, never a reason to pass quietly: `.ci/run` installs it.
+        pytest.fail(f"Chromium not installed at {CHROMIUM} (Debian package 'chromium')", pytrace=False)
     from playwright.sync_api import sync_playwright
 
     playwright = sync_playwright().start()
