@@ -16,18 +16,21 @@ the full text, including typos ("wasching machin") and German. Target (issue 3):
 The table is printed and appended to docs/benchmarks.md with the machine and versions."""
 
 import argparse
-import os
-import platform
 import random
 import statistics
 import sys
 import time
-import warnings
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
+from bench._env import machine as _machine
+from bench._env import progress as _progress
+from bench._env import setup_django as _setup_django
+from bench._env import versions as _versions
+
 ROOT = Path(__file__).resolve().parent.parent
+
 BENCH_DB = "bench_kb"
 TARGET_P95_MS = 30.0
 
@@ -97,22 +100,6 @@ SUBJECTS = [
     "cooker hood smells bad", "air conditioner runs all the time", "Samsung fridge display stays blank",
     "water softener cleaning", "underfloor heating not heating in the bathroom",
 ]  # fmt: skip
-
-
-def _setup_django() -> None:
-    warnings.filterwarnings("ignore", message="No directory at")  # whitenoise: static files are not built here
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings.test")  # DEBUG off, no dev extras
-    import django
-
-    django.setup()
-
-
-def _progress(label: str, done: int, total: int, started: float) -> None:
-    """One line that updates in place on a terminal; a line per step in a log."""
-    tty = sys.stdout.isatty()
-    line = f"  {label}: {done:>6}/{total} ({time.perf_counter() - started:5.1f} s)"
-    print(f"\r{line}" if tty else line, end="" if tty and done < total else "\n", flush=True)
 
 
 def _articles(n: int, rng: random.Random) -> Iterator[dict[str, object]]:
@@ -201,35 +188,6 @@ def measure(call: Callable[[str], object], queries: list[str], rounds: int) -> l
 def _stats(timings: list[float]) -> tuple[float, float, float, float]:
     cuts = statistics.quantiles(timings, n=100, method="inclusive")
     return statistics.median(timings), cuts[94], cuts[98], max(timings)
-
-
-def _machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        mem_kb = int(Path("/proc/meminfo").read_text().split()[1])
-        memory = f"{mem_kb / 1024 / 1024:.1f} GB RAM"
-    except (OSError, ValueError, IndexError):
-        memory = "RAM unknown"
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())  # other work on the machine skews the figures
-    return f"{cpu}, {os.cpu_count()} CPUs, {memory}, {platform.system()} {platform.release()}; load average {load}"
-
-
-def _versions() -> str:
-    import django
-    import psycopg
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        pg = cursor.fetchone()[0]
-    return (
-        f"Python {platform.python_version()}, Django {django.get_version()}, "
-        f"PostgreSQL {pg}, psycopg {psycopg.__version__}"
-    )
 
 
 def main() -> int:

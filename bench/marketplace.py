@@ -29,31 +29,21 @@ import subprocess
 import sys
 import threading
 import time
-import warnings
 from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from bench._env import machine as _machine
+from bench._env import progress as _progress
+from bench._env import setup_django as _setup_django
+from bench._env import versions as _versions
+
 ROOT = Path(__file__).resolve().parent.parent
+
 BENCH_DB = "bench_market"
 TARGET_P95_MS = 100.0
 TARGET_FINALIZE_MS = 50.0
 TRADES = ["Plumbing", "Electrical", "Appliance repair"]
-
-
-def _setup_django() -> None:
-    warnings.filterwarnings("ignore", message="No directory at")
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings.test")  # DEBUG off, no dev extras
-    import django
-
-    django.setup()
-
-
-def _progress(label: str, done: int, total: int, started: float) -> None:
-    tty = sys.stdout.isatty()
-    line = f"  {label}: {done:>5}/{total} ({time.perf_counter() - started:5.1f} s)"
-    print(f"\r{line}" if tty else line, end="" if tty and done < total else "\n", flush=True)
 
 
 def _free_port() -> int:
@@ -402,39 +392,6 @@ def _stats(timings: list[float]) -> tuple[float, float, float]:
         return value, value, value
     cuts = statistics.quantiles(timings, n=100, method="inclusive")
     return statistics.median(timings), cuts[94], max(timings)
-
-
-def _machine() -> str:
-    import platform
-
-    cpu = platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        memory = f"{int(Path('/proc/meminfo').read_text().split()[1]) / 1024 / 1024:.1f} GB RAM"
-    except (OSError, ValueError, IndexError):
-        memory = "RAM unknown"
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    return f"{cpu}, {os.cpu_count()} CPUs, {memory}, {platform.system()} {platform.release()}; load average {load}"
-
-
-def _versions() -> str:
-    import platform
-
-    import django
-    import gunicorn
-    import psycopg
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        pg = cursor.fetchone()[0]
-    return (
-        f"Python {platform.python_version()}, Django {django.get_version()}, PostgreSQL {pg}, "
-        f"psycopg {psycopg.__version__}, gunicorn {gunicorn.__version__}"
-    )
 
 
 def main() -> int:
