@@ -14,7 +14,7 @@ from django.urls import reverse
 from accounts.models import User
 from notifications.models import Notification
 from notifications.services import Draft, notifications_enqueue
-from visits.ics import calendar
+from visits.ics import CalendarEvent, calendar
 
 
 def absolute_url(path: str) -> str:
@@ -30,17 +30,14 @@ class Message:
     link: str
     calendar_group_id: int | None = None
 
-    def drafts(self) -> list[Draft]:
+    def drafts(self, invitation_events: list[CalendarEvent] | None = None) -> list[Draft]:
         Channel = Notification.Channel
         lines = [self.body, "", absolute_url(self.link)]
         invitation: tuple[tuple[str, str, str], ...] = ()
         if self.calendar_group_id is not None:
             lines += ["", f"Calendar: {absolute_url(reverse('visits:calendar', args=[self.calendar_group_id]))}"]
-            from visits.selectors import calendar_events_for  # selectors import the services: load late
-
-            events = calendar_events_for(user=self.user, group_id=self.calendar_group_id)
-            if events:
-                invitation = ((f"visits-{self.calendar_group_id}.ics", calendar(events), "text/calendar"),)
+            if invitation_events:
+                invitation = ((f"visits-{self.calendar_group_id}.ics", calendar(invitation_events), "text/calendar"),)
         base = f"visits:{self.key}:{self.user.pk}"
         return [
             Draft(
@@ -63,8 +60,19 @@ class Message:
 
 
 def notify_many(messages: Iterable[Message]) -> None:
-    """All in one INSERT (and one delivery task after commit)."""
-    notifications_enqueue([draft for message in messages for draft in message.drafts()])
+    """All in one INSERT (and one delivery task after commit); one calendar query per group."""
+    from visits.selectors import calendar_events_by_recipient  # selectors import the services: load late
+
+    messages = list(messages)
+    group_ids = {m.calendar_group_id for m in messages if m.calendar_group_id is not None}
+    events = {group_id: calendar_events_by_recipient(group_id=group_id) for group_id in group_ids}
+    notifications_enqueue(
+        [
+            draft
+            for m in messages
+            for draft in m.drafts(events.get(m.calendar_group_id, {}).get(m.user.pk) if m.calendar_group_id else None)
+        ]
+    )
 
 
 def notify(*, key: str, user: User, subject: str, body: str, link: str, calendar_group_id: int | None = None) -> None:

@@ -192,11 +192,14 @@ def calendar_events_for(*, user: User, group_id: int) -> list[CalendarEvent] | N
         return None
     if not groups.exists():
         return None
-    rows = list(
-        bookings.select_related(
-            "visit__required_skill", "visit__group__ticket__customer__customer_profile", "expert__user"
-        ).order_by("during", "pk")
-    )
+    return _calendar_events(list(bookings.select_related(*CALENDAR_RELATED).order_by("during", "pk")))
+
+
+CALENDAR_RELATED = ("visit__required_skill", "visit__group__ticket__customer__customer_profile", "expert__user")
+
+
+def _calendar_events(rows: list[Booking]) -> list[CalendarEvent]:
+    """Booking rows (ordered by time) as one calendar event per visit, naming its experts."""
     visits: dict[int, tuple[Visit, list[str]]] = {}
     for booking in rows:
         visits.setdefault(booking.visit_id, (booking.visit, []))[1].append(booking.expert.user.display_name)
@@ -217,3 +220,19 @@ def calendar_events_for(*, user: User, group_id: int) -> list[CalendarEvent] | N
             )
         )
     return events
+
+
+def calendar_events_by_recipient(*, group_id: int) -> dict[int, list[CalendarEvent]]:
+    """One query for a booking notification: per user id, the events `calendar_events_for` would
+    give them — the customer every booked visit, each booked expert the visits they are on."""
+    rows = list(
+        Booking.objects.filter(visit__group_id=group_id, status=Booking.Status.ACTIVE)
+        .select_related(*CALENDAR_RELATED)
+        .order_by("during", "pk")
+    )
+    if not rows:
+        return {}
+    by_user = {rows[0].visit.group.ticket.customer_id: _calendar_events(rows)}
+    for expert_user_id in {row.expert.user_id for row in rows}:
+        by_user[expert_user_id] = _calendar_events([row for row in rows if row.expert.user_id == expert_user_id])
+    return by_user
